@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// Home: greets the user by name and shows role and department; admins get
+// shortcuts to the administration screens.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Department, type User } from '../api';
+import { Icon } from '../components/icons';
+import { initials } from '../components/ui';
+import { getLang, LANG_NAMES, isLang, roleName, t, type MessageKey } from '../i18n';
+import { navFor } from '../nav';
+import { navigate } from '../state';
+
+function greetingKey(d: Date): MessageKey {
+  const h = d.getHours();
+  if (h < 12) return 'home.greeting.morning';
+  if (h < 18) return 'home.greeting.afternoon';
+  return 'home.greeting.evening';
+}
+
+/** The department's name: from /me if the server adds it, else GET the
+ *  department. undefined: loading; null: no department; false: not visible to
+ *  this role. */
+function useDepartmentName(user: User): string | null | false | undefined {
+  const extra = user as User & { department?: { name?: string } | null; department_name?: string | null };
+  const given = extra.department?.name ?? extra.department_name ?? null;
+  const [name, setName] = useState<string | null | false | undefined>(given ?? undefined);
+  useEffect(() => {
+    if (given || user.department_id == null) {
+      setName(given);
+      return;
+    }
+    let live = true;
+    api
+      .get<Department>(`departments/${user.department_id}`)
+      .then((r) => live && setName(r.data.name))
+      .catch(() => live && setName(false));
+    return () => {
+      live = false;
+    };
+  }, [user.department_id, given]);
+  return user.department_id == null ? null : name;
+}
+
+export function Home({ user }: { user: User }) {
+  const dept = useDepartmentName(user);
+  const today = new Intl.DateTimeFormat(getLang(), { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date());
+  const admin = navFor(user.role).filter((i) => i.section === 'admin');
+  const adminText: Partial<Record<string, MessageKey>> = { '/users': 'home.admin.users', '/departments': 'home.admin.departments' };
+
+  return (
+    <div class="home">
+      <section class="hero">
+        <span class="avatar avatar-lg" aria-hidden="true">
+          {initials(user.name)}
+        </span>
+        <div>
+          <p class="hero-date">{today}</p>
+          <h1>{t(greetingKey(new Date()), { name: user.name })}</h1>
+          <p class="hero-meta">
+            <span class="badge badge-accent">{roleName(user.role)}</span>
+            {dept === undefined || dept === false ? null : <span>{dept ?? t('home.noDepartment')}</span>}
+          </p>
+        </div>
+      </section>
+
+      <div class="cards">
+        <section class="card" aria-labelledby="home-account">
+          <h2 id="home-account">{t('home.account')}</h2>
+          <dl class="props">
+            <dt>{t('home.login')}</dt>
+            <dd>{user.login}</dd>
+            <dt>{t('home.role')}</dt>
+            <dd>{roleName(user.role)}</dd>
+            <dt>{t('home.department')}</dt>
+            <dd>{dept === undefined ? '…' : dept === false ? t('common.none') : (dept ?? t('home.noDepartment'))}</dd>
+            <dt>{t('home.language')}</dt>
+            <dd>{isLang(user.lang) ? LANG_NAMES[user.lang] : t('lang.browser')}</dd>
+          </dl>
+        </section>
+
+        {admin.length ? (
+          <section class="card" aria-labelledby="home-admin">
+            <h2 id="home-admin">{t('home.admin')}</h2>
+            <ul class="shortcuts">
+              {admin.map((i) => {
+                const k = adminText[i.path];
+                return (
+                  <li key={i.path}>
+                    <a
+                      href={i.path}
+                      class="shortcut"
+                      onClick={(e: MouseEvent) => {
+                        e.preventDefault();
+                        navigate(i.path);
+                      }}
+                    >
+                      <span class="shortcut-icon">
+                        <Icon name={i.icon} size={18} />
+                      </span>
+                      <span class="shortcut-text">
+                        <strong>{t(i.label)}</strong>
+                        {k ? <span>{t(k)}</span> : null}
+                      </span>
+                      <Icon name="arrowRight" size={15} class="shortcut-go" />
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}
