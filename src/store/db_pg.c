@@ -571,7 +571,9 @@ static int pg_commit(void *conn)
         char msg[512];
         snprintf(msg, sizeof(msg), "transaction rolled back at COMMIT after an earlier error%s%s",
                  c->err ? ": " : "", c->err ? c->err : "");
-        pg_set_err(c, msg, c->has_err ? c->sqlstate : "25P02");
+        char state[sizeof(c->sqlstate)];
+        snprintf(state, sizeof(state), "%s", c->has_err ? c->sqlstate : "25P02");
+        pg_set_err(c, msg, state);
         rc = KL_EDB;
     }
     PQclear(res);
