@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * i18n.c - the server's message catalogue (lib). One row a key, with en, lt, ru texts.
+ * A unit test checks that every row has all three languages.
+ */
+#include "i18n.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+struct msg {
+    const char *key;
+    const char *text[LANG_COUNT];
+};
+
+static const struct msg catalogue[] = {
+    /* problem titles, by error slug */
+    {"title.invalid", {"Invalid request", "Neteisinga užklausa", "Неверный запрос"}},
+    {"title.not-found", {"Not found", "Nerasta", "Не найдено"}},
+    {"title.forbidden", {"Forbidden", "Draudžiama", "Доступ запрещён"}},
+    {"title.conflict", {"Conflict", "Konfliktas", "Конфликт"}},
+    {"title.unauthorized", {"Not signed in", "Neprisijungta", "Вход не выполнен"}},
+    {"title.stale",
+     {"Changed by someone else", "Pakeista kito naudotojo", "Изменено другим пользователем"}},
+    {"title.precondition-required",
+     {"If-Match required", "Reikalingas If-Match", "Требуется If-Match"}},
+    {"title.too-many-attempts", {"Too many attempts", "Per daug bandymų", "Слишком много попыток"}},
+    {"title.too-large", {"Request too large", "Užklausa per didelė", "Слишком большой запрос"}},
+    {"title.unsupported-media-type",
+     {"Unsupported media type", "Nepalaikomas turinio tipas", "Неподдерживаемый тип содержимого"}},
+    {"title.method-not-allowed",
+     {"Method not allowed", "Metodas neleidžiamas", "Метод не разрешён"}},
+    {"title.unavailable", {"Service unavailable", "Paslauga nepasiekiama", "Сервис недоступен"}},
+    {"title.internal", {"Internal error", "Vidinė klaida", "Внутренняя ошибка"}},
+    /* details */
+    {"err.required",
+     {"{field} is required", "Laukas {field} privalomas", "Поле {field} обязательно"}},
+    {"err.type_string",
+     {"{field} must be a string", "Laukas {field} turi būti tekstas",
+      "Поле {field} должно быть строкой"}},
+    {"err.type_integer",
+     {"{field} must be an integer", "Laukas {field} turi būti sveikasis skaičius",
+      "Поле {field} должно быть целым числом"}},
+    {"err.type_boolean",
+     {"{field} must be true or false", "Laukas {field} turi būti true arba false",
+      "Поле {field} должно быть true или false"}},
+    {"err.type_object",
+     {"{field} must be an object", "Laukas {field} turi būti objektas",
+      "Поле {field} должно быть объектом"}},
+    {"err.type_array",
+     {"{field} must be an array", "Laukas {field} turi būti masyvas",
+      "Поле {field} должно быть массивом"}},
+    {"err.unknown_field",
+     {"Unknown field {field}", "Nežinomas laukas {field}", "Неизвестное поле {field}"}},
+    {"err.json",
+     {"The request body is not valid JSON: {arg}", "Užklausos turinys nėra teisingas JSON: {arg}",
+      "Тело запроса не является корректным JSON: {arg}"}},
+    {"err.body_object",
+     {"The request body must be a JSON object", "Užklausos turinys turi būti JSON objektas",
+      "Тело запроса должно быть JSON-объектом"}},
+    {"err.body_empty",
+     {"The request body is empty", "Užklausos turinys tuščias", "Тело запроса пустое"}},
+    {"err.too_long",
+     {"{field} is too long (at most {arg} characters)",
+      "Laukas {field} per ilgas (daugiausia {arg} simbolių)",
+      "Поле {field} слишком длинное (не более {arg} символов)"}},
+    {"err.too_short",
+     {"{field} is too short (at least {arg} characters)",
+      "Laukas {field} per trumpas (mažiausiai {arg} simbolių)",
+      "Поле {field} слишком короткое (не менее {arg} символов)"}},
+    {"err.control_chars",
+     {"{field} must not contain control characters", "Lauke {field} negali būti valdymo simbolių",
+      "Поле {field} не должно содержать управляющих символов"}},
+    {"err.login_format",
+     {"{field} may hold only letters a-z, digits, dot, dash and underscore (3-64 characters)",
+      "Lauke {field} gali būti tik raidės a-z, skaitmenys, taškas, brūkšnys ir pabraukimas (3-64 "
+      "simboliai)",
+      "Поле {field} может содержать только буквы a-z, цифры, точку, дефис и подчёркивание (3-64 "
+      "символа)"}},
+    {"err.role",
+     {"{field} must be one of manager, head, director, logistics, admin",
+      "Laukas {field} turi būti vienas iš: manager, head, director, logistics, admin",
+      "Поле {field} должно быть одним из: manager, head, director, logistics, admin"}},
+    {"err.lang",
+     {"{field} must be one of en, lt, ru", "Laukas {field} turi būti vienas iš: en, lt, ru",
+      "Поле {field} должно быть одним из: en, lt, ru"}},
+    {"err.not_found", {"No such {arg}", "Tokio įrašo nėra: {arg}", "Не найдено: {arg}"}},
+    {"err.route_not_found",
+     {"No such address: {arg}", "Tokio adreso nėra: {arg}", "Нет такого адреса: {arg}"}},
+    {"err.method_not_allowed",
+     {"Method {arg} is not allowed here", "Metodas {arg} čia neleidžiamas",
+      "Метод {arg} здесь не разрешён"}},
+    {"err.forbidden",
+     {"Your role may not do this", "Jūsų rolei tai neleidžiama", "Вашей роли это не разрешено"}},
+    {"err.unauthorized",
+     {"Sign in first (missing or expired session or token)",
+      "Pirmiausia prisijunkite (nėra sesijos arba ji pasibaigė)",
+      "Сначала войдите (сеанс отсутствует или истёк)"}},
+    {"err.bad_credentials",
+     {"Wrong login or password", "Neteisingas prisijungimo vardas arba slaptažodis",
+      "Неверный логин или пароль"}},
+    {"err.csrf",
+     {"Missing or wrong CSRF token (send the X-CSRF-Token header)",
+      "Trūksta CSRF žetono arba jis neteisingas (siųskite X-CSRF-Token antraštę)",
+      "Отсутствует или неверен CSRF-токен (передайте заголовок X-CSRF-Token)"}},
+    {"err.throttled",
+     {"Too many failed sign-in attempts; try again in {arg} seconds",
+      "Per daug nesėkmingų bandymų prisijungti; bandykite po {arg} s",
+      "Слишком много неудачных попыток входа; повторите через {arg} с"}},
+    {"err.body_too_large",
+     {"The request body is larger than {arg} bytes", "Užklausos turinys didesnis nei {arg} baitų",
+      "Тело запроса больше {arg} байт"}},
+    {"err.uri_too_long", {"The address is too long", "Adresas per ilgas", "Адрес слишком длинный"}},
+    {"err.if_match_required",
+     {"Send If-Match with the version you edited (from the ETag)",
+      "Siųskite If-Match su redaguota versija (iš ETag)",
+      "Передайте If-Match с версией, которую вы редактировали (из ETag)"}},
+    {"err.if_match_format",
+     {"If-Match must be a quoted version, like \"3\"",
+      "If-Match turi būti versija kabutėse, pvz. \"3\"",
+      "If-Match должен быть версией в кавычках, например \"3\""}},
+    {"err.stale",
+     {"This {arg} was changed by someone else; reload it and apply your change again",
+      "Šį įrašą ({arg}) pakeitė kitas naudotojas; įkelkite iš naujo ir pakeiskite dar kartą",
+      "Эту запись ({arg}) изменил другой пользователь; обновите её и внесите изменение снова"}},
+    {"err.login_taken",
+     {"The login {arg} is already taken", "Prisijungimo vardas {arg} jau užimtas",
+      "Логин {arg} уже занят"}},
+    {"err.department_name_taken",
+     {"A department named {arg} already exists", "Skyrius pavadinimu {arg} jau yra",
+      "Отдел с названием {arg} уже существует"}},
+    {"err.department_in_use",
+     {"The department still has users; move them first",
+      "Skyriuje dar yra naudotojų; pirmiausia juos perkelkite",
+      "В отделе ещё есть пользователи; сначала переведите их"}},
+    {"err.ref_not_found",
+     {"{field}: no such {arg}", "{field}: tokio įrašo nėra ({arg})",
+      "{field}: запись не найдена ({arg})"}},
+    {"err.wrong_password",
+     {"The current password is wrong", "Dabartinis slaptažodis neteisingas",
+      "Текущий пароль неверен"}},
+    {"err.media_type",
+     {"Content-Type must be application/json", "Content-Type turi būti application/json",
+      "Content-Type должен быть application/json"}},
+    {"err.query_param",
+     {"Query parameter {field} has an invalid value",
+      "Užklausos parametro {field} reikšmė neteisinga", "Недопустимое значение параметра {field}"}},
+    {"err.limit",
+     {"{field} must be between 1 and {arg}", "Laukas {field} turi būti nuo 1 iki {arg}",
+      "Поле {field} должно быть от 1 до {arg}"}},
+    {"err.cursor",
+     {"{field} is not a cursor this server gave", "Laukas {field} nėra šio serverio žymeklis",
+      "Поле {field} не является курсором этого сервера"}},
+    {"err.positive_id",
+     {"{field} must be a positive id", "Laukas {field} turi būti teigiamas identifikatorius",
+      "Поле {field} должно быть положительным идентификатором"}},
+    {"err.internal",
+     {"Something went wrong on the server (request {arg})",
+      "Serveryje įvyko klaida (užklausa {arg})", "На сервере произошла ошибка (запрос {arg})"}},
+    {"err.db",
+     {"The database failed (request {arg})", "Duomenų bazės klaida (užklausa {arg})",
+      "Ошибка базы данных (запрос {arg})"}},
+    {"err.shutting_down",
+     {"The server is shutting down", "Serveris stabdomas", "Сервер останавливается"}},
+    {"err.config_open",
+     {"Cannot open the configuration file {arg}", "Nepavyko atidaryti konfigūracijos failo {arg}",
+      "Не удалось открыть файл конфигурации {arg}"}},
+    {"err.config_line",
+     {"Bad line in the configuration file {arg} (expected key = value)",
+      "Bloga konfigūracijos failo eilutė {arg} (laukiama raktas = reikšmė)",
+      "Неверная строка файла конфигурации {arg} (ожидается ключ = значение)"}},
+    {"err.db_url",
+     {"Cannot open the database {arg}", "Nepavyko atidaryti duomenų bazės {arg}",
+      "Не удалось открыть базу данных {arg}"}},
+    {"err.self_deactivate",
+     {"You cannot deactivate or demote your own account",
+      "Negalite išjungti ar pažeminti savo paskyros",
+      "Нельзя отключить или понизить собственную учётную запись"}},
+    {"err.inactive",
+     {"This account is deactivated", "Ši paskyra išjungta", "Эта учётная запись отключена"}},
+};
+
+#define N_MSG (sizeof(catalogue) / sizeof(catalogue[0]))
+
+int i18n_lang_parse(const char *code)
+{
+    if (!code)
+        return -1;
+    if (!strcmp(code, "en"))
+        return LANG_EN;
+    if (!strcmp(code, "lt"))
+        return LANG_LT;
+    if (!strcmp(code, "ru"))
+        return LANG_RU;
+    return -1;
+}
+
+const char *i18n_lang_code(enum lang l)
+{
+    static const char *codes[] = {"en", "lt", "ru"};
+    return (unsigned)l < LANG_COUNT ? codes[l] : "en";
+}
+
+enum lang i18n_lang_from_accept(const char *h)
+{
+    /* Take the first listed language we have; q-values are in practice ordered. */
+    while (h && *h) {
+        while (*h == ' ' || *h == ',')
+            h++;
+        char code[3] = {0};
+        if (isalpha((unsigned char)h[0]) && isalpha((unsigned char)h[1])) {
+            code[0] = (char)tolower((unsigned char)h[0]);
+            code[1] = (char)tolower((unsigned char)h[1]);
+            int l = i18n_lang_parse(code);
+            if (l >= 0 && !isalpha((unsigned char)h[2]))
+                return (enum lang)l;
+        }
+        h = strchr(h, ',');
+    }
+    return LANG_EN;
+}
+
+const char *i18n_get(enum lang l, const char *key)
+{
+    if ((unsigned)l >= LANG_COUNT)
+        l = LANG_EN;
+    for (size_t i = 0; i < N_MSG; i++)
+        if (!strcmp(catalogue[i].key, key))
+            return catalogue[i].text[l] ? catalogue[i].text[l] : catalogue[i].text[LANG_EN];
+    return key;
+}
+
+void i18n_format(enum lang l, const char *key, const char *field, const char *arg, char *out,
+                 size_t outsz)
+{
+    const char *t = i18n_get(l, key);
+    size_t o = 0;
+    if (!outsz)
+        return;
+    while (*t && o + 1 < outsz) {
+        const char *sub = NULL;
+        size_t skip = 0;
+        if (!strncmp(t, "{field}", 7))
+            sub = field ? field : "", skip = 7;
+        else if (!strncmp(t, "{arg}", 5))
+            sub = arg ? arg : "", skip = 5;
+        if (sub) {
+            while (*sub && o + 1 < outsz)
+                out[o++] = *sub++;
+            t += skip;
+        } else {
+            out[o++] = *t++;
+        }
+    }
+    out[o] = '\0';
+}
+
+size_t i18n_count(void)
+{
+    return N_MSG;
+}
+
+const char *i18n_key_at(size_t i)
+{
+    return i < N_MSG ? catalogue[i].key : NULL;
+}
+
+const char *i18n_text_at(size_t i, enum lang l)
+{
+    return i < N_MSG && (unsigned)l < LANG_COUNT ? catalogue[i].text[l] : NULL;
+}
