@@ -154,6 +154,7 @@ int test_setup(int argc, char **argv)
     const char *url = NULL;
     if (argc > 1 && (!strncmp(argv[1], "sqlite:", 7) || db_url_is_pg(argv[1])))
         url = argv[1];
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress survives a crash, in order with stderr */
     if (!getenv("KL_TEST_LOG"))
         log_set_quiet(1);
     if (!url) {
