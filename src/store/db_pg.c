@@ -164,8 +164,9 @@ static int pg_ensure_conn(struct pg_conn *c)
 static int pg_open(const char *target, void **out)
 {
     struct pg_conn *c = xcalloc(1, sizeof(*c));
-    const char *keys[] = {"fallback_application_name", "dbname", NULL};
-    const char *vals[] = {"klientas", target, NULL};
+    /* defaults first: what the URL says (expanded from dbname) overrides them */
+    const char *keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
+    const char *vals[] = {"klientas", "10", target, NULL};
     int rc = KL_EDB;
 
     *out = c;

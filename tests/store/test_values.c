@@ -310,5 +310,16 @@ TEST(values_many_rows)
     db_finish(&st);
     CHECK_INT(rows, 1000);
     CHECK_INT(sum, 500500);
+
+    /* a page of them, as the API lists do */
+    CHECK_INT(db_query(db, &st, "SELECT i FROM st_vals WHERE i > ? ORDER BY i LIMIT ? OFFSET ?",
+                       "iii", (int64_t)100, (int64_t)3, (int64_t)2),
+              0);
+    for (int64_t want = 103; want <= 105; want++) {
+        CHECK_INT(db_step(&st), DB_ROW);
+        CHECK_INT(db_int64(&st, 0), want);
+    }
+    CHECK_INT(db_step(&st), DB_DONE);
+    db_finish(&st);
     store_close(db);
 }
