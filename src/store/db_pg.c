@@ -3,8 +3,9 @@
  * db_pg.c - the PostgreSQL backend of struct db_driver (store), over libpq. The only
  * file that includes libpq-fe.h.
  *
- * Statements are written with `?` placeholders; pg_rewrite turns them into $1..$n,
- * skipping string literals, quoted identifiers, dollar-quoted strings and comments.
+ * Statements are written with `?` placeholders; db_pg_rewrite turns them into $1..$n,
+ * skipping string literals, quoted identifiers, dollar-quoted strings and comments (any
+ * other `?` is a placeholder: use jsonb_exists() rather than jsonb's `?` operators).
  * Each SQL text is prepared (PQprepare) once per connection and cached in a hash table
  * keyed by the SQL text; a statement that is in use when the same SQL is prepared again
  * gets a second prepared copy. Parameters are sent as text with no declared types, so
@@ -28,33 +29,33 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
-#define PG_CACHE_BUCKETS 256
-#define PG_MAX_PARAMS    65535
+#define DB_PG_CACHE_BUCKETS 256
+#define DB_PG_MAX_PARAMS    65535
 
-struct pg_param {
+struct db_pg_param {
     char *text;     /* owned copy of a bound text value, or NULL */
     char num[24];   /* a bound int64 as decimal text */
     const char *is; /* what is sent: text, num or NULL for SQL NULL */
 };
 
-struct pg_stmt {
-    struct pg_conn *conn;
+struct db_pg_stmt {
+    struct db_pg_conn *conn;
     char *sql;     /* the SQL text as given: the cache key */
     char name[24]; /* server-side prepared statement name */
     unsigned gen;  /* connection generation it was prepared in */
     int nparams;
-    struct pg_param *params;
+    struct db_pg_param *params;
     const char **values; /* scratch array handed to PQexecPrepared */
     PGresult *res;
     int nrows, row;
     int executed, failed;
     int in_use;
-    struct pg_stmt *next;
+    struct db_pg_stmt *next;
 };
 
-struct pg_conn {
+struct db_pg_conn {
     PGconn *pg;
-    struct pg_stmt *buckets[PG_CACHE_BUCKETS];
+    struct db_pg_stmt *buckets[DB_PG_CACHE_BUCKETS];
     unsigned next_name;
     unsigned gen; /* incremented each time the connection is re-established */
     int in_tx;
@@ -69,17 +70,17 @@ const struct db_dialect db_pg_dialect = {
     .ilike = "ILIKE",
 };
 
-static unsigned pg_hash(const char *s)
+static unsigned db_pg_hash(const char *s)
 {
     unsigned h = 5381;
     while (*s)
         h = h * 33 + (unsigned char)*s++;
-    return h % PG_CACHE_BUCKETS;
+    return h % DB_PG_CACHE_BUCKETS;
 }
 
 /* ---- errors ---- */
 
-static void pg_set_err(struct pg_conn *c, const char *msg, const char *sqlstate)
+static void db_pg_set_err(struct db_pg_conn *c, const char *msg, const char *sqlstate)
 {
     char *copy = xstrdup(msg && *msg ? msg : "unknown PostgreSQL error");
     size_t n = strlen(copy);
@@ -92,22 +93,22 @@ static void pg_set_err(struct pg_conn *c, const char *msg, const char *sqlstate)
 }
 
 /* Record the error of res (or of the connection when res is NULL). */
-static void pg_set_err_res(struct pg_conn *c, const PGresult *res)
+static void db_pg_set_err_res(struct db_pg_conn *c, const PGresult *res)
 {
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     if (!msg || !*msg)
         msg = PQerrorMessage(c->pg);
-    pg_set_err(c, msg, res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+    db_pg_set_err(c, msg, res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
 }
 
-static int pg_res_ok(const PGresult *res)
+static int db_pg_res_ok(const PGresult *res)
 {
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
 /* Like sqlite3_changes: only INSERT, UPDATE, DELETE and MERGE set the count. */
-static void pg_note_changes(struct pg_conn *c, PGresult *res)
+static void db_pg_note_changes(struct db_pg_conn *c, PGresult *res)
 {
     const char *status = PQcmdStatus(res);
     if (strncmp(status, "INSERT", 6) && strncmp(status, "UPDATE", 6) &&
@@ -117,7 +118,7 @@ static void pg_note_changes(struct pg_conn *c, PGresult *res)
 }
 
 /* Server notices (warnings and above, see client_min_messages) go to our log. */
-static void pg_notice(void *arg, const char *message)
+static void db_pg_notice(void *arg, const char *message)
 {
     (void)arg;
     char buf[1024];
@@ -130,12 +131,12 @@ static void pg_notice(void *arg, const char *message)
 
 /* ---- connection ---- */
 
-static int pg_session_setup(struct pg_conn *c)
+static int db_pg_session_setup(struct db_pg_conn *c)
 {
     PGresult *res = PQexec(c->pg, "SET client_min_messages = warning; SET TimeZone = 'UTC'");
     int rc = 0;
-    if (!pg_res_ok(res)) {
-        pg_set_err_res(c, res);
+    if (!db_pg_res_ok(res)) {
+        db_pg_set_err_res(c, res);
         rc = KL_EDB;
     }
     PQclear(res);
@@ -143,27 +144,27 @@ static int pg_session_setup(struct pg_conn *c)
 }
 
 /* Re-establish a lost connection, unless a transaction was open on it. */
-static int pg_ensure_conn(struct pg_conn *c)
+static int db_pg_ensure_conn(struct db_pg_conn *c)
 {
     if (PQstatus(c->pg) == CONNECTION_OK)
         return 0;
     if (c->in_tx) {
-        pg_set_err(c, "connection to the database was lost inside a transaction", "08006");
+        db_pg_set_err(c, "connection to the database was lost inside a transaction", "08006");
         return KL_EDB;
     }
     PQreset(c->pg);
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        pg_set_err(c, PQerrorMessage(c->pg), "08006");
+        db_pg_set_err(c, PQerrorMessage(c->pg), "08006");
         return KL_EDB;
     }
     c->gen++; /* every cached statement must be prepared again */
     log_kv(LOG_WARN, "database connection re-established", NULL);
-    return pg_session_setup(c);
+    return db_pg_session_setup(c);
 }
 
-static int pg_open(const char *target, void **out)
+static int db_pg_open(const char *target, void **out)
 {
-    struct pg_conn *c = xcalloc(1, sizeof(*c));
+    struct db_pg_conn *c = xcalloc(1, sizeof(*c));
     /* defaults first: what the URL says (expanded from dbname) overrides them */
     const char *keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
     const char *vals[] = {"klientas", "10", target, NULL};
@@ -172,20 +173,20 @@ static int pg_open(const char *target, void **out)
     *out = c;
     c->pg = PQconnectdbParams(keys, vals, 1);
     if (!c->pg) {
-        pg_set_err(c, "out of memory connecting to PostgreSQL", "");
+        db_pg_set_err(c, "out of memory connecting to PostgreSQL", "");
         goto out;
     }
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        pg_set_err(c, PQerrorMessage(c->pg), "08001");
+        db_pg_set_err(c, PQerrorMessage(c->pg), "08001");
         goto out;
     }
-    PQsetNoticeProcessor(c->pg, pg_notice, NULL);
-    rc = pg_session_setup(c);
+    PQsetNoticeProcessor(c->pg, db_pg_notice, NULL);
+    rc = db_pg_session_setup(c);
 out:
     return rc;
 }
 
-static void pg_stmt_free(struct pg_stmt *s)
+static void db_pg_stmt_free(struct db_pg_stmt *s)
 {
     PQclear(s->res);
     for (int i = 0; i < s->nparams; i++)
@@ -196,16 +197,16 @@ static void pg_stmt_free(struct pg_stmt *s)
     free(s);
 }
 
-static void pg_close(void *conn)
+static void db_pg_close(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     if (!c)
         return;
-    for (int i = 0; i < PG_CACHE_BUCKETS; i++) {
-        struct pg_stmt *s = c->buckets[i];
+    for (int i = 0; i < DB_PG_CACHE_BUCKETS; i++) {
+        struct db_pg_stmt *s = c->buckets[i];
         while (s) {
-            struct pg_stmt *next = s->next;
-            pg_stmt_free(s);
+            struct db_pg_stmt *next = s->next;
+            db_pg_stmt_free(s);
             s = next;
         }
     }
@@ -217,7 +218,7 @@ static void pg_close(void *conn)
 
 /* ---- placeholders ---- */
 
-static int pg_ident_char(char ch)
+static int db_pg_ident_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
            ch == '_' || (unsigned char)ch >= 0x80;
@@ -228,7 +229,7 @@ static int pg_ident_char(char ch)
  * identifier, a dollar-quoted string or a comment), or 0 when sql[i] starts none.
  * An unterminated token runs to the end of the text (the server reports the error).
  */
-static size_t pg_skip(const char *sql, size_t i)
+static size_t db_pg_skip(const char *sql, size_t i)
 {
     const char *p = sql + i;
 
@@ -236,7 +237,7 @@ static size_t pg_skip(const char *sql, size_t i)
         char q = p[0];
         /* E'...' strings take backslash escapes */
         int backslash = q == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
-                        (i == 1 || !pg_ident_char(sql[i - 2]));
+                        (i == 1 || !db_pg_ident_char(sql[i - 2]));
         size_t j = 1;
         for (; p[j]; j++) {
             if (backslash && p[j] == '\\' && p[j + 1]) {
@@ -271,9 +272,9 @@ static size_t pg_skip(const char *sql, size_t i)
         }
         return j;
     }
-    if (p[0] == '$' && (i == 0 || !pg_ident_char(sql[i - 1])) && !(p[1] >= '0' && p[1] <= '9')) {
+    if (p[0] == '$' && (i == 0 || !db_pg_ident_char(sql[i - 1])) && !(p[1] >= '0' && p[1] <= '9')) {
         size_t t = 1;
-        while (p[t] && p[t] != '$' && pg_ident_char(p[t]))
+        while (p[t] && p[t] != '$' && db_pg_ident_char(p[t]))
             t++;
         if (p[t] != '$')
             return 0;          /* not a dollar quote */
@@ -287,11 +288,11 @@ static size_t pg_skip(const char *sql, size_t i)
 }
 
 /* Rewrite `?` placeholders to $1..$n; *nparams gets n. The result is malloc'd. */
-static char *pg_rewrite(const char *sql, int *nparams)
+static char *db_pg_rewrite(const char *sql, int *nparams)
 {
     size_t len = strlen(sql), n = 0;
     for (size_t i = 0; i < len;) {
-        size_t skip = pg_skip(sql, i);
+        size_t skip = db_pg_skip(sql, i);
         if (skip) {
             i += skip;
             continue;
@@ -304,14 +305,14 @@ static char *pg_rewrite(const char *sql, int *nparams)
     size_t o = 0;
     int k = 0;
     for (size_t i = 0; i < len;) {
-        size_t skip = pg_skip(sql, i);
+        size_t skip = db_pg_skip(sql, i);
         if (skip) {
             memcpy(out + o, sql + i, skip);
             o += skip;
             i += skip;
             continue;
         }
-        if (sql[i] == '?' && k < PG_MAX_PARAMS) {
+        if (sql[i] == '?' && k < DB_PG_MAX_PARAMS) {
             o += (size_t)sprintf(out + o, "$%d", ++k);
         } else {
             out[o++] = sql[i];
@@ -319,26 +320,26 @@ static char *pg_rewrite(const char *sql, int *nparams)
         i++;
     }
     out[o] = '\0';
-    *nparams = n > PG_MAX_PARAMS ? -1 : (int)n;
+    *nparams = n > DB_PG_MAX_PARAMS ? -1 : (int)n;
     return out;
 }
 
 /* ---- statements ---- */
 
-static int pg_stmt_prepare(struct pg_conn *c, struct pg_stmt *s)
+static int db_pg_stmt_prepare(struct db_pg_conn *c, struct db_pg_stmt *s)
 {
     int n, rc = 0;
-    char *text = pg_rewrite(s->sql, &n);
+    char *text = db_pg_rewrite(s->sql, &n);
     PGresult *res = NULL;
 
     if (n < 0) {
-        pg_set_err(c, "too many parameters in one statement", "54023");
+        db_pg_set_err(c, "too many parameters in one statement", "54023");
         rc = KL_EDB;
         goto out;
     }
     res = PQprepare(c->pg, s->name, text, n, NULL);
-    if (!pg_res_ok(res)) {
-        pg_set_err_res(c, res);
+    if (!db_pg_res_ok(res)) {
+        db_pg_set_err_res(c, res);
         rc = KL_EDB;
         goto out;
     }
@@ -350,17 +351,17 @@ out:
     return rc;
 }
 
-static void *pg_prepare(void *conn, const char *sql)
+static void *db_pg_prepare(void *conn, const char *sql)
 {
-    struct pg_conn *c = conn;
-    unsigned h = pg_hash(sql);
-    struct pg_stmt *s;
+    struct db_pg_conn *c = conn;
+    unsigned h = db_pg_hash(sql);
+    struct db_pg_stmt *s;
 
-    if (pg_ensure_conn(c))
+    if (db_pg_ensure_conn(c))
         return NULL;
     for (s = c->buckets[h]; s; s = s->next) {
         if (!s->in_use && !strcmp(s->sql, sql)) {
-            if (s->gen != c->gen && pg_stmt_prepare(c, s))
+            if (s->gen != c->gen && db_pg_stmt_prepare(c, s))
                 return NULL; /* prepared before a reconnect, and it fails now */
             s->in_use = 1;
             return s;
@@ -370,8 +371,8 @@ static void *pg_prepare(void *conn, const char *sql)
     s->conn = c;
     s->sql = xstrdup(sql);
     snprintf(s->name, sizeof(s->name), "kl_%u", ++c->next_name);
-    if (pg_stmt_prepare(c, s)) {
-        pg_stmt_free(s);
+    if (db_pg_stmt_prepare(c, s)) {
+        db_pg_stmt_free(s);
         return NULL;
     }
     s->params = xcalloc((size_t)s->nparams + 1, sizeof(*s->params));
@@ -384,30 +385,30 @@ static void *pg_prepare(void *conn, const char *sql)
 }
 
 /* The parameter idx (from 1) with its old value cleared; NULL when out of range. */
-static struct pg_param *pg_param_at(struct pg_stmt *s, int idx)
+static struct db_pg_param *db_pg_param_at(struct db_pg_stmt *s, int idx)
 {
     if (idx < 1 || idx > s->nparams) {
         char msg[96];
         snprintf(msg, sizeof(msg), "bind index %d out of range (statement has %d parameters)", idx,
                  s->nparams);
-        pg_set_err(s->conn, msg, "08P01");
+        db_pg_set_err(s->conn, msg, "08P01");
         return NULL;
     }
-    struct pg_param *p = &s->params[idx - 1];
+    struct db_pg_param *p = &s->params[idx - 1];
     free(p->text);
     p->text = NULL;
     p->is = NULL;
     return p;
 }
 
-static int pg_bind_null(void *stmt, int idx)
+static int db_pg_bind_null(void *stmt, int idx)
 {
-    return pg_param_at(stmt, idx) ? 0 : KL_EDB;
+    return db_pg_param_at(stmt, idx) ? 0 : KL_EDB;
 }
 
-static int pg_bind_int64(void *stmt, int idx, int64_t v)
+static int db_pg_bind_int64(void *stmt, int idx, int64_t v)
 {
-    struct pg_param *p = pg_param_at(stmt, idx);
+    struct db_pg_param *p = db_pg_param_at(stmt, idx);
     if (!p)
         return KL_EDB;
     snprintf(p->num, sizeof(p->num), "%" PRId64, v);
@@ -415,9 +416,9 @@ static int pg_bind_int64(void *stmt, int idx, int64_t v)
     return 0;
 }
 
-static int pg_bind_text(void *stmt, int idx, const char *str, size_t len)
+static int db_pg_bind_text(void *stmt, int idx, const char *str, size_t len)
 {
-    struct pg_param *p = pg_param_at(stmt, idx);
+    struct db_pg_param *p = db_pg_param_at(stmt, idx);
     if (!p)
         return KL_EDB;
     p->text = xstrndup(str, len);
@@ -425,38 +426,38 @@ static int pg_bind_text(void *stmt, int idx, const char *str, size_t len)
     return 0;
 }
 
-static int pg_execute(struct pg_stmt *s)
+static int db_pg_execute(struct db_pg_stmt *s)
 {
-    struct pg_conn *c = s->conn;
+    struct db_pg_conn *c = s->conn;
 
     s->executed = 1;
     if (s->gen != c->gen) {
-        pg_set_err(c, "the database connection was re-established while the statement was open",
-                   "08006");
+        db_pg_set_err(c, "the database connection was re-established while the statement was open",
+                      "08006");
         return KL_EDB;
     }
     for (int i = 0; i < s->nparams; i++)
         s->values[i] = s->params[i].is;
     s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, NULL, NULL, 0);
-    if (!pg_res_ok(s->res)) {
-        pg_set_err_res(c, s->res);
+    if (!db_pg_res_ok(s->res)) {
+        db_pg_set_err_res(c, s->res);
         PQclear(s->res);
         s->res = NULL;
         return KL_EDB;
     }
-    pg_note_changes(c, s->res);
+    db_pg_note_changes(c, s->res);
     s->nrows = PQresultStatus(s->res) == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
     s->row = -1;
     return 0;
 }
 
-static int pg_step(void *stmt)
+static int db_pg_step(void *stmt)
 {
-    struct pg_stmt *s = stmt;
+    struct db_pg_stmt *s = stmt;
 
     if (s->failed)
         return KL_EDB;
-    if (!s->executed && pg_execute(s)) {
+    if (!s->executed && db_pg_execute(s)) {
         s->failed = 1;
         return KL_EDB;
     }
@@ -465,29 +466,29 @@ static int pg_step(void *stmt)
     return s->row < s->nrows ? DB_ROW : DB_DONE;
 }
 
-static int pg_on_row(const struct pg_stmt *s, int col)
+static int db_pg_on_row(const struct db_pg_stmt *s, int col)
 {
     return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
 }
 
-static int pg_column_is_null(void *stmt, int col)
+static int db_pg_column_is_null(void *stmt, int col)
 {
-    struct pg_stmt *s = stmt;
-    return !pg_on_row(s, col) || PQgetisnull(s->res, s->row, col);
+    struct db_pg_stmt *s = stmt;
+    return !db_pg_on_row(s, col) || PQgetisnull(s->res, s->row, col);
 }
 
-static const char *pg_column_text(void *stmt, int col)
+static const char *db_pg_column_text(void *stmt, int col)
 {
-    struct pg_stmt *s = stmt;
-    if (pg_column_is_null(s, col))
+    struct db_pg_stmt *s = stmt;
+    if (db_pg_column_is_null(s, col))
         return NULL;
     return PQgetvalue(s->res, s->row, col);
 }
 
 /* Integers as decimal text; booleans 't'/'f' as 1/0; NULL and non-numbers as 0. */
-static int64_t pg_column_int64(void *stmt, int col)
+static int64_t db_pg_column_int64(void *stmt, int col)
 {
-    const char *v = pg_column_text(stmt, col);
+    const char *v = db_pg_column_text(stmt, col);
     if (!v)
         return 0;
     if (!strcmp(v, "t"))
@@ -497,9 +498,9 @@ static int64_t pg_column_int64(void *stmt, int col)
     return (int64_t)strtoll(v, NULL, 10); /* numeric "12.50" gives 12, like SQLite */
 }
 
-static void pg_finish(void *stmt)
+static void db_pg_finish(void *stmt)
 {
-    struct pg_stmt *s = stmt;
+    struct db_pg_stmt *s = stmt;
     PQclear(s->res);
     s->res = NULL;
     for (int i = 0; i < s->nparams; i++) {
@@ -514,22 +515,22 @@ static void pg_finish(void *stmt)
     s->in_use = 0;
 }
 
-static int64_t pg_changes(void *conn)
+static int64_t db_pg_changes(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     return c->changes;
 }
 
 /* ---- scripts and transactions ---- */
 
-static int pg_exec_res(struct pg_conn *c, const char *script, PGresult **out)
+static int db_pg_exec_res(struct db_pg_conn *c, const char *script, PGresult **out)
 {
     *out = NULL;
-    if (pg_ensure_conn(c))
+    if (db_pg_ensure_conn(c))
         return KL_EDB;
     PGresult *res = PQexec(c->pg, script);
-    if (!pg_res_ok(res)) {
-        pg_set_err_res(c, res);
+    if (!db_pg_res_ok(res)) {
+        db_pg_set_err_res(c, res);
         PQclear(res);
         return KL_EDB;
     }
@@ -537,34 +538,34 @@ static int pg_exec_res(struct pg_conn *c, const char *script, PGresult **out)
     return 0;
 }
 
-static int pg_exec(void *conn, const char *script)
+static int db_pg_exec(void *conn, const char *script)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     PGresult *res;
-    int rc = pg_exec_res(c, script, &res);
+    int rc = db_pg_exec_res(c, script, &res);
     if (!rc)
-        pg_note_changes(c, res);
+        db_pg_note_changes(c, res);
     PQclear(res);
     return rc;
 }
 
-static int pg_begin(void *conn)
+static int db_pg_begin(void *conn)
 {
-    struct pg_conn *c = conn;
-    int rc = pg_exec(c, "BEGIN");
+    struct db_pg_conn *c = conn;
+    int rc = db_pg_exec(c, "BEGIN");
     if (!rc)
         c->in_tx = 1;
     return rc;
 }
 
-static int pg_commit(void *conn)
+static int db_pg_commit(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     PGresult *res = PQexec(c->pg, "COMMIT");
     int rc = 0;
 
-    if (!pg_res_ok(res)) {
-        pg_set_err_res(c, res);
+    if (!db_pg_res_ok(res)) {
+        db_pg_set_err_res(c, res);
         rc = KL_EDB;
     } else if (!strcmp(PQcmdStatus(res), "ROLLBACK")) {
         /* COMMIT of a transaction aborted by an earlier error rolls back: that is a
@@ -574,7 +575,7 @@ static int pg_commit(void *conn)
                  c->err ? ": " : "", c->err ? c->err : "");
         char state[sizeof(c->sqlstate)];
         snprintf(state, sizeof(state), "%s", c->has_err ? c->sqlstate : "25P02");
-        pg_set_err(c, msg, state);
+        db_pg_set_err(c, msg, state);
         rc = KL_EDB;
     }
     PQclear(res);
@@ -583,13 +584,13 @@ static int pg_commit(void *conn)
     return rc;
 }
 
-static int pg_rollback(void *conn)
+static int db_pg_rollback(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     PGresult *res = PQexec(c->pg, "ROLLBACK");
     int rc = 0;
-    if (!pg_res_ok(res)) {
-        pg_set_err_res(c, res);
+    if (!db_pg_res_ok(res)) {
+        db_pg_set_err_res(c, res);
         rc = KL_EDB;
     }
     PQclear(res);
@@ -597,17 +598,17 @@ static int pg_rollback(void *conn)
     return rc;
 }
 
-static const char *pg_errmsg(void *conn)
+static const char *db_pg_errmsg(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     if (c->err)
         return c->err;
     return "not an error";
 }
 
-static enum db_errkind pg_errkind(void *conn)
+static enum db_errkind db_pg_errkind(void *conn)
 {
-    struct pg_conn *c = conn;
+    struct db_pg_conn *c = conn;
     if (!c->has_err)
         return DB_ERR_NONE;
     if (!strcmp(c->sqlstate, "23505"))
@@ -622,22 +623,22 @@ static enum db_errkind pg_errkind(void *conn)
 
 const struct db_driver db_pg_driver = {
     .name = "postgres",
-    .open = pg_open,
-    .close = pg_close,
-    .prepare = pg_prepare,
-    .bind_null = pg_bind_null,
-    .bind_int64 = pg_bind_int64,
-    .bind_text = pg_bind_text,
-    .step = pg_step,
-    .column_is_null = pg_column_is_null,
-    .column_int64 = pg_column_int64,
-    .column_text = pg_column_text,
-    .finish = pg_finish,
-    .changes = pg_changes,
-    .exec = pg_exec,
-    .begin = pg_begin,
-    .commit = pg_commit,
-    .rollback = pg_rollback,
-    .errmsg = pg_errmsg,
-    .errkind = pg_errkind,
+    .open = db_pg_open,
+    .close = db_pg_close,
+    .prepare = db_pg_prepare,
+    .bind_null = db_pg_bind_null,
+    .bind_int64 = db_pg_bind_int64,
+    .bind_text = db_pg_bind_text,
+    .step = db_pg_step,
+    .column_is_null = db_pg_column_is_null,
+    .column_int64 = db_pg_column_int64,
+    .column_text = db_pg_column_text,
+    .finish = db_pg_finish,
+    .changes = db_pg_changes,
+    .exec = db_pg_exec,
+    .begin = db_pg_begin,
+    .commit = db_pg_commit,
+    .rollback = db_pg_rollback,
+    .errmsg = db_pg_errmsg,
+    .errkind = db_pg_errkind,
 };
