@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
     const char *filter = NULL;
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (test_setup(argc, argv))
         return 2;
     if (argc > 1 && argv[argc - 1][0] != '-' && strncmp(argv[argc - 1], "sqlite:", 7) &&

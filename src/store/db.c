@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,22 @@ int db_url_is_pg(const char *url)
     return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
 }
 
+/* The URL with any password replaced by "***", for messages and logs. */
+static void redact_url(const char *url, char *out, size_t n)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (at && colon && colon < at)
+        snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
+    else
+        snprintf(out, n, "%s", url);
+}
+
 int db_open(const char *url, struct db **out, struct kl_error *err)
 {
+    char shown[256];
+    redact_url(url, shown, sizeof(shown));
     const struct db_driver *drv;
     const struct db_dialect *dialect;
     const char *target = url;
@@ -33,11 +48,11 @@ int db_open(const char *url, struct db **out, struct kl_error *err)
         if (!strncmp(url, "sqlite:", 7))
             target = url + 7;
         if (!*target)
-            return kl_error_set(err, KL_EDB, "db", "err.db_url", url);
+            return kl_error_set(err, KL_EDB, "db", "err.db_url", shown);
     }
     void *conn = NULL;
     if (drv->open(target, &conn)) {
-        kl_error_setf(err, KL_EDB, "db", "err.db_url", "%s (%s)", url,
+        kl_error_setf(err, KL_EDB, "db", "err.db_url", "%s (%s)", shown,
                       conn ? drv->errmsg(conn) : "cannot connect");
         if (conn)
             drv->close(conn);
@@ -90,17 +105,31 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
     return rc ? KL_EDB : 0;
 }
 
-/* The number of ? placeholders outside string literals: a repository whose type string
- * does not match its SQL is a programming error, caught on its first run. */
+/* The number of ? placeholders outside string literals, quoted identifiers and comments:
+ * a repository whose type string does not match its SQL is a programming error, caught on
+ * its first run. */
 static size_t count_placeholders(const char *sql)
 {
     size_t n = 0;
-    int quoted = 0;
     for (const char *p = sql; *p; p++) {
-        if (*p == '\'')
-            quoted = !quoted;
-        else if (*p == '?' && !quoted)
+        if (*p == '\'' || *p == '"') {
+            const char *end = strchr(p + 1, *p);
+            if (!end)
+                break;
+            p = end;
+        } else if (p[0] == '-' && p[1] == '-') {
+            const char *end = strchr(p, '\n');
+            if (!end)
+                break;
+            p = end;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                break;
+            p = end + 1;
+        } else if (*p == '?') {
             n++;
+        }
     }
     return n;
 }
@@ -291,6 +320,20 @@ int db_migrate(struct db *db, int *applied, struct kl_error *err)
             continue;
         if ((rc = db_begin(db)))
             break;
+        /* Several servers may start at once on one PostgreSQL: one migrates, the others
+         * wait for it and then find the version already applied. */
+        int now_version = 0;
+        if (db->drv == &db_pg_driver &&
+            (db_exec_script(db, "SELECT pg_advisory_xact_lock(7302651)") ||
+             db_schema_version(db, &now_version))) {
+            kl_error_setf(err, KL_EDB, "db", "err.db", "migration lock: %s", db_errmsg(db));
+            db_rollback(db);
+            return KL_EDB;
+        }
+        if (now_version >= m->version) {
+            db_rollback(db);
+            continue;
+        }
         rc = db_exec_script(db, m->sql);
         if (!rc)
             rc = db_execf(db, NULL,
