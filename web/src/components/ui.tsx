@@ -21,9 +21,8 @@ function FieldShell(props: FieldBase & { id: string; children: ComponentChildren
   const { id, label, name, error, hint, required, children } = props;
   return (
     <div class={error ? 'field has-error' : 'field'} data-field={name}>
-      <label for={id}>
+      <label for={id} class={required ? 'is-required' : undefined}>
         {label}
-        {required ? <span class="req" aria-hidden="true"> *</span> : null}
       </label>
       {children}
       {error ? (
