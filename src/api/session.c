@@ -79,7 +79,13 @@ int api_me_patch(struct http_req *req, struct http_resp *resp)
         return rc;
     struct user_input in = {
         .name = api_str(body, "name"), .lang = api_str(body, "lang"), .tz = api_str(body, "tz")};
-    rc = users_update_self(req->db, &req->arena, req->who, &in, &u, &err);
+    /* If-Match is optional here: when sent it is checked (412 when stale). */
+    int64_t version = 0;
+    if (http_header(req, "If-Match") && (rc = api_if_match(req, &version))) {
+        json_decref(body);
+        return rc;
+    }
+    rc = users_update_self(req->db, &req->arena, req->who, version, &in, &u, &err);
     json_decref(body);
     if (rc)
         return api_fail(req, rc, &err);

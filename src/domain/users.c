@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* users.c - user and department administration (domain). */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "users.h"
 
@@ -88,9 +90,24 @@ static int check_tz(const char *tz, struct kl_error *err)
     if (rc)
         return rc;
     for (const char *p = tz; *p; p++)
-        if (!(isalnum((unsigned char)*p) || strchr("/_-+", *p)) || (p[0] == '.' && p[1] == '.'))
-            return kl_error_set(err, KL_EINVAL, "tz", "err.query_param", NULL);
+        if (!(isalnum((unsigned char)*p) || strchr("/_-+", *p)))
+            return kl_error_set(err, KL_EINVAL, "tz", "err.tz", NULL);
+    /* The zone must exist in the system's zone data (Debian's tzdata). */
+    char path[128];
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+    if (tz[0] == '/' || access(path, R_OK))
+        return kl_error_set(err, KL_EINVAL, "tz", "err.tz", NULL);
     return 0;
+}
+
+/* 409 for a taken login, with the id of the user who has it (the caller is an admin). */
+static int login_taken(struct db *db, struct arena *a, const char *login, struct kl_error *err)
+{
+    struct user other;
+    kl_error_set(err, KL_ECONFLICT, "login", "err.login_taken", login);
+    if (!repo_user_get_by_login(db, a, login, &other))
+        err->ref_id = other.id;
+    return KL_ECONFLICT;
 }
 
 /* Check every given field of in; lower-cases the login into a copy in the arena. */
@@ -176,7 +193,7 @@ int users_create(struct db *db, struct arena *a, const struct principal *who,
     if (rc || (rc = db_commit(db))) {
         db_rollback(db);
         if (rc == KL_ECONFLICT)
-            return kl_error_set(err, rc, "login", "err.login_taken", in.login);
+            return login_taken(db, a, in.login, err);
         if (rc == KL_ENOTFOUND)
             return kl_error_set(err, KL_EINVAL, "department_id", "err.ref_not_found", "department");
         return db_fail(who, err);
@@ -240,6 +257,7 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
     }
     json_t *before = user_to_json(&u);
     int was_active = u.active;
+    struct user old = u;
     if (in->login)
         u.login = in->login;
     if (in->name)
@@ -256,6 +274,16 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
         u.active = in->active;
     if (in->password)
         u.password_hash = hash;
+    if (!in->password && !strcmp(old.login, u.login) && !strcmp(old.name, u.name) &&
+        !strcmp(old.role, u.role) && !strcmp(old.lang, u.lang) && !strcmp(old.tz, u.tz) &&
+        old.department_id == u.department_id && old.active == u.active) {
+        /* Nothing changes: no write, no new version, no audit entry. */
+        json_decref(before);
+        db_rollback(db);
+        u.password_hash = NULL;
+        *out = u;
+        return 0;
+    }
     rc = repo_user_update(db, &u, if_match);
     /* A deactivated user or a new password signs out every session of that user. */
     if (!rc && ((was_active && !u.active) || in->password))
@@ -271,7 +299,7 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
     if (rc || (rc = db_commit(db))) {
         db_rollback(db);
         if (rc == KL_ECONFLICT)
-            return kl_error_set(err, rc, "login", "err.login_taken", in->login);
+            return login_taken(db, a, in->login, err);
         if (rc == KL_ESTALE)
             return kl_error_set(err, rc, NULL, "err.stale", "user");
         if (rc == KL_ENOTFOUND)
@@ -293,7 +321,7 @@ int users_update(struct db *db, struct arena *a, const struct principal *who, in
     return apply_update(db, a, who, id, if_match, &in, out, err);
 }
 
-int users_update_self(struct db *db, struct arena *a, const struct principal *who,
+int users_update_self(struct db *db, struct arena *a, const struct principal *who, int64_t if_match,
                       const struct user_input *in_, struct user *out, struct kl_error *err)
 {
     struct user_input in = {.name = in_->name, .lang = in_->lang, .tz = in_->tz};
@@ -302,7 +330,7 @@ int users_update_self(struct db *db, struct arena *a, const struct principal *wh
     if (rc)
         return rc == KL_ENOTFOUND ? kl_error_set(err, KL_EAUTH, NULL, "err.unauthorized", NULL)
                                   : db_fail(who, err);
-    return apply_update(db, a, who, who->user_id, cur.version, &in, out, err);
+    return apply_update(db, a, who, who->user_id, if_match ? if_match : cur.version, &in, out, err);
 }
 
 /* ---- departments ---- */

@@ -51,8 +51,9 @@ int users_get(struct db *db, struct arena *a, const struct principal *who, int64
               struct user *out, struct kl_error *err);
 int users_list(struct db *db, struct arena *a, const struct principal *who, int64_t after_id,
                int limit, struct user **out, int *n, struct kl_error *err);
-/* A user's own settings (name, lang) - allowed to everyone for himself. */
-int users_update_self(struct db *db, struct arena *a, const struct principal *who,
+/* A user's own settings (name, lang, tz) - allowed to everyone for himself. if_match 0
+ * means "whatever the current version" (a language switch need not know it). */
+int users_update_self(struct db *db, struct arena *a, const struct principal *who, int64_t if_match,
                       const struct user_input *in, struct user *out, struct kl_error *err);
 
 int departments_create(struct db *db, struct arena *a, const struct principal *who,

@@ -27,6 +27,9 @@
 #define HTTP_MAX_BODY   (1024 * 1024)
 #define HTTP_MAX_URL    8192
 #define HTTP_MAX_PARAMS 4
+/* Bodies declared larger than the route allows are still read (and dropped) up to this
+ * size, so the client hears the 413; beyond it the connection is closed after the answer. */
+#define HTTP_DRAIN_LIMIT (64ull * 1024 * 1024)
 
 struct http_req;
 struct http_resp;
@@ -55,6 +58,7 @@ struct http_req {
     int nparams;
     struct buf body;
     size_t max_body;
+    unsigned long long declared_body; /* Content-Length, 0 when none */
     int body_too_big;
     int responded;
     int status; /* the status sent, for the access log and metrics */

@@ -37,6 +37,8 @@ int http_status_of(int code)
         return 503;
     case KL_EMETHOD:
         return 405;
+    case KL_EURI:
+        return 414;
     default:
         return 500;
     }

@@ -125,8 +125,11 @@ static struct http_req *req_new(struct server *srv, struct MHD_Connection *c, co
     }
     req->max_body = req->route && req->route->max_body ? req->route->max_body : HTTP_MAX_BODY;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > req->max_body)
-        req->body_too_big = 1;
+    if (cl) {
+        req->declared_body = strtoull(cl, NULL, 10);
+        if (req->declared_body > req->max_body)
+            req->body_too_big = 1;
+    }
     return req;
 }
 
@@ -251,9 +254,8 @@ static enum MHD_Result respond(struct http_req *req)
     buf_init(&resp.body);
     req->responded = 1;
     if (strlen(req->path) > HTTP_MAX_URL) {
-        fail(req, KL_EINVAL, NULL, "err.uri_too_long", NULL);
-        http_problem(req, &resp, KL_EINVAL);
-        resp.status = 414;
+        fail(req, KL_EURI, NULL, "err.uri_too_long", NULL);
+        http_problem(req, &resp, KL_EURI);
     } else if (is_api_path(req->path) || req->route) {
         int rc = dispatch_api(req, &resp);
         if (rc)
@@ -288,7 +290,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
 
     if (!req) {
-        *con_cls = req_new(srv, c, url, method);
+        req = req_new(srv, c, url, method);
+        *con_cls = req;
+        /* A declared body far over the limit is refused at once (the connection then
+         * closes); a moderately large one is read and dropped, so that ordinary clients,
+         * which send the whole body before reading, get the 413 answer. */
+        if (req->declared_body > HTTP_DRAIN_LIMIT)
+            return respond(req);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -299,8 +307,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!req->body_too_big)
             buf_append(&req->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        if (req->body_too_big && !req->responded)
-            return respond(req);
         return MHD_YES;
     }
     if (req->responded)

@@ -67,6 +67,8 @@ const char *kl_err_slug(int code)
         return "unavailable";
     case KL_EMETHOD:
         return "method-not-allowed";
+    case KL_EURI:
+        return "uri-too-long";
     default:
         return "internal";
     }

@@ -25,6 +25,7 @@ enum kl_err {
     KL_EMEDIA = -12,    /* unsupported media type: 415 */
     KL_EBUSY = -13,     /* server shutting down / db busy: 503 */
     KL_EMETHOD = -14,   /* method not allowed on this path: 405 */
+    KL_EURI = -15,      /* request target too long: 414 */
 };
 
 struct kl_error {

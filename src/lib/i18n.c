@@ -31,6 +31,7 @@ static const struct msg catalogue[] = {
      {"Unsupported media type", "Nepalaikomas turinio tipas", "Неподдерживаемый тип содержимого"}},
     {"title.method-not-allowed",
      {"Method not allowed", "Metodas neleidžiamas", "Метод не разрешён"}},
+    {"title.uri-too-long", {"Address too long", "Adresas per ilgas", "Слишком длинный адрес"}},
     {"title.unavailable", {"Service unavailable", "Paslauga nepasiekiama", "Сервис недоступен"}},
     {"title.internal", {"Internal error", "Vidinė klaida", "Внутренняя ошибка"}},
     /* details */
@@ -177,6 +178,10 @@ static const struct msg catalogue[] = {
      {"You cannot deactivate or demote your own account",
       "Negalite išjungti ar pažeminti savo paskyros",
       "Нельзя отключить или понизить собственную учётную запись"}},
+    {"err.tz",
+     {"{field} must be a time zone name like Europe/Vilnius",
+      "Laukas {field} turi būti laiko juostos pavadinimas, pvz. Europe/Vilnius",
+      "Поле {field} должно быть названием часового пояса, например Europe/Vilnius"}},
     {"err.inactive",
      {"This account is deactivated", "Ši paskyra išjungta", "Эта учётная запись отключена"}},
 };
