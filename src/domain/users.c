@@ -415,6 +415,12 @@ int departments_update(struct db *db, struct arena *a, const struct principal *w
         db_rollback(db);
         return kl_error_set(err, KL_ESTALE, NULL, "err.stale", "department");
     }
+    if ((!in->name || !strcmp(in->name, d.name)) && (!in->has_head || in->head_id == d.head_id)) {
+        /* Nothing changes: no write, no new version, no audit entry. */
+        db_rollback(db);
+        *out = d;
+        return 0;
+    }
     json_t *before = department_to_json(&d);
     if (in->name)
         d.name = arena_strdup(a, in->name);
