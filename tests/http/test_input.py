@@ -195,6 +195,26 @@ class BadInput(harness.ServerCase):
                 "application/problem+json"), resp.headers)
         self.assertServerUp()
 
+    def test_body_over_the_limit_sent_whole_by_an_ordinary_client(self):
+        """A client that sends the whole 2 MiB body before reading (http.client, most
+        scripts) gets the 413 too."""
+        body = b'{"name": "' + b"x" * (2 * LIMIT) + b'"}'
+        r = self.admin("POST", "/api/v1/departments", body)
+        self.assertProblem(r, 413)
+        self.assertServerUp()
+
+    def test_body_far_over_the_limit_is_refused_before_it_is_sent(self):
+        """An announced 100 MiB body is refused at once: 413 instead of 100 Continue."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=15 * SLOW) as s:
+            s.sendall((f"POST /api/v1/users HTTP/1.1\r\nHost: t\r\n"
+                       f"Authorization: Bearer {self.tokens['admin']}\r\n"
+                       f"Content-Type: application/json\r\nContent-Length: {100 * LIMIT}\r\n"
+                       f"Expect: 100-continue\r\n\r\n").encode())
+            resp, _ = read_response(s)
+            self.assertIsNotNone(resp, "the connection ended without an answer (expected 413)")
+            self.assertEqual(resp.status, 413, resp.body[:300])
+        self.assertServerUp()
+
     def test_body_over_the_limit_chunked(self):
         """A chunked body that grows past 1 MiB: 413 and the server stays up."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=15 * SLOW) as s:
