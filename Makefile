@@ -8,7 +8,7 @@
 #   make bench           wrk benchmarks (see docs/benchmarks.md)
 #   make format          clang-format the C sources in place
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter
 
 ifdef SANITIZE
 BUILD ?= build/san
@@ -30,7 +30,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = -std=c17 $(CFLAGS) $(WARN) -pthread -D_GNU_SOURCE $(SANFLAGS) -MMD -MP \
 	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(SANFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lunistring -lcsv -lm -pthread $(SANFLAGS)
 
 LIB_SRC := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/migrations.o

@@ -33,6 +33,8 @@ struct jfield {
 /* Parse the body as a JSON object whose members are all among fields (NULL-terminated
  * array) with the right kinds. *out is a new reference. */
 int api_body(struct http_req *req, const struct jfield *fields, json_t **out);
+/* Parse the body as a JSON object without a shape (the domain checks its members). */
+int api_body_object(struct http_req *req, json_t **out);
 /* Member accessors (NULL / 0 when absent or null). */
 const char *api_str(json_t *o, const char *key);
 int api_has(json_t *o, const char *key);
@@ -78,6 +80,29 @@ int api_departments_get(struct http_req *req, struct http_resp *resp);
 int api_departments_patch(struct http_req *req, struct http_resp *resp);
 int api_departments_delete(struct http_req *req, struct http_resp *resp);
 int api_audit_list(struct http_req *req, struct http_resp *resp);
+int api_clients_list(struct http_req *req, struct http_resp *resp);
+int api_clients_create(struct http_req *req, struct http_resp *resp);
+int api_clients_get(struct http_req *req, struct http_resp *resp);
+int api_clients_patch(struct http_req *req, struct http_resp *resp);
+int api_clients_delete(struct http_req *req, struct http_resp *resp);
+int api_clients_restore(struct http_req *req, struct http_resp *resp);
+int api_clients_merge(struct http_req *req, struct http_resp *resp);
+int api_clients_history(struct http_req *req, struct http_resp *resp);
+int api_contacts_list(struct http_req *req, struct http_resp *resp);
+int api_contacts_create(struct http_req *req, struct http_resp *resp);
+int api_contacts_get(struct http_req *req, struct http_resp *resp);
+int api_contacts_patch(struct http_req *req, struct http_resp *resp);
+int api_contacts_delete(struct http_req *req, struct http_resp *resp);
+int api_search(struct http_req *req, struct http_resp *resp);
+int api_notifications_list(struct http_req *req, struct http_resp *resp);
+int api_notifications_read(struct http_req *req, struct http_resp *resp);
+int api_settings_get(struct http_req *req, struct http_resp *resp);
+int api_settings_patch(struct http_req *req, struct http_resp *resp);
+int api_holidays_list(struct http_req *req, struct http_resp *resp);
+int api_holidays_create(struct http_req *req, struct http_resp *resp);
+int api_holidays_patch(struct http_req *req, struct http_resp *resp);
+int api_holidays_delete(struct http_req *req, struct http_resp *resp);
+int api_team_list(struct http_req *req, struct http_resp *resp);
 
 /* Settings the api layer reads (set once by `serve` before the server starts). */
 struct api_settings {

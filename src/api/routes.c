@@ -9,6 +9,9 @@
 #define ALL    ROLES_ALL
 #define ADMIN  ROLE_ADMIN
 #define PUBLIC 0
+/* Who works with clients (R34): logistics does not. */
+#define SALES (ROLE_MANAGER | ROLE_HEAD | ROLE_DIRECTOR | ROLE_ADMIN)
+#define LEADS (ROLE_HEAD | ROLE_DIRECTOR | ROLE_ADMIN)
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_health_get, PUBLIC, 0, "Liveness"},
@@ -32,6 +35,35 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/departments/{id}", api_departments_delete, ADMIN, 0,
      "Delete an empty department"},
     {"GET", "/api/v1/audit", api_audit_list, ADMIN | ROLE_DIRECTOR, 0, "Read the audit trail"},
+    {"GET", "/api/v1/clients", api_clients_list, SALES, 0, "List and search visible clients"},
+    {"POST", "/api/v1/clients", api_clients_create, SALES, 0, "Create a client card"},
+    {"GET", "/api/v1/clients/{id}", api_clients_get, SALES, 0, "Get a client card"},
+    {"PATCH", "/api/v1/clients/{id}", api_clients_patch, SALES, 0, "Change a client card"},
+    {"DELETE", "/api/v1/clients/{id}", api_clients_delete, SALES, 0, "Delete (restorable)"},
+    {"POST", "/api/v1/clients/{id}/restore", api_clients_restore, LEADS, 0,
+     "Restore a deleted client"},
+    {"POST", "/api/v1/clients/{id}/merge", api_clients_merge, LEADS, 0,
+     "Merge another client into this one"},
+    {"GET", "/api/v1/clients/{id}/history", api_clients_history, SALES, 0,
+     "History of a card and its contacts"},
+    {"GET", "/api/v1/clients/{id}/contacts", api_contacts_list, SALES, 0, "Contacts of a client"},
+    {"POST", "/api/v1/clients/{id}/contacts", api_contacts_create, SALES, 0, "Add a contact"},
+    {"GET", "/api/v1/contacts/{id}", api_contacts_get, SALES, 0, "Get a contact"},
+    {"PATCH", "/api/v1/contacts/{id}", api_contacts_patch, SALES, 0, "Change a contact"},
+    {"DELETE", "/api/v1/contacts/{id}", api_contacts_delete, SALES, 0, "Delete a contact"},
+    {"GET", "/api/v1/search", api_search, SALES, 0, "Search clients and contacts"},
+    {"GET", "/api/v1/notifications", api_notifications_list, ALL, 0, "Own notifications"},
+    {"POST", "/api/v1/notifications/{id}/read", api_notifications_read, ALL, 0,
+     "Mark a notification read"},
+    {"GET", "/api/v1/settings", api_settings_get, ALL, 0, "Read the settings"},
+    {"PATCH", "/api/v1/settings", api_settings_patch, ADMIN, 0, "Change the settings"},
+    {"GET", "/api/v1/holidays", api_holidays_list, ALL, 0, "Professional holidays"},
+    {"POST", "/api/v1/holidays", api_holidays_create, ADMIN, 0, "Add a professional holiday"},
+    {"PATCH", "/api/v1/holidays/{id}", api_holidays_patch, ADMIN, 0,
+     "Change a professional holiday"},
+    {"DELETE", "/api/v1/holidays/{id}", api_holidays_delete, ADMIN, 0,
+     "Delete a professional holiday"},
+    {"GET", "/api/v1/team", api_team_list, ALL, 0, "The people the caller works with"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

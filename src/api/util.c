@@ -87,6 +87,26 @@ int api_body(struct http_req *req, const struct jfield *fields, json_t **out)
     return 0;
 }
 
+int api_body_object(struct http_req *req, json_t **out)
+{
+    static const struct jfield none[] = {{NULL, 0}};
+    json_error_t jerr;
+    if (!req->body.len)
+        return bad(req, NULL, "err.body_empty", NULL);
+    json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        /* Let api_body word the parse error. */
+        json_t *ignore;
+        return api_body(req, none, &ignore);
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return bad(req, NULL, "err.body_object", NULL);
+    }
+    *out = root;
+    return 0;
+}
+
 const char *api_str(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));

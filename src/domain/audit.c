@@ -9,6 +9,13 @@
 int audit_record(struct db *db, const struct principal *who, const char *entity, int64_t entity_id,
                  const char *action, json_t *before, json_t *after)
 {
+    return audit_record_client(db, who, entity, entity_id, 0, action, before, after);
+}
+
+int audit_record_client(struct db *db, const struct principal *who, const char *entity,
+                        int64_t entity_id, int64_t client_id, const char *action, json_t *before,
+                        json_t *after)
+{
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     struct audit_entry e = {
@@ -20,6 +27,7 @@ int audit_record(struct db *db, const struct principal *who, const char *entity,
         .before_json = b,
         .after_json = a,
         .request_id = who ? who->request_id : NULL,
+        .client_id = client_id,
     };
     int rc = repo_audit_insert(db, &e);
     free(b);

@@ -17,6 +17,11 @@
 int audit_record(struct db *db, const struct principal *who, const char *entity, int64_t entity_id,
                  const char *action, json_t *before, json_t *after);
 
+/* The same, filed under a client (its history shows the change). */
+int audit_record_client(struct db *db, const struct principal *who, const char *entity,
+                        int64_t entity_id, int64_t client_id, const char *action, json_t *before,
+                        json_t *after);
+
 /* Who may read the audit log: admins and the director (R34: disclosure is accountable). */
 int audit_may_read(const struct principal *who);
 

@@ -203,6 +203,39 @@ int db_scalar(struct db *db, int64_t *out, const char *sql, const char *types, .
     return rc;
 }
 
+int db_prepare(struct db *db, struct db_stmt *out, const char *sql)
+{
+    out->db = db;
+    out->impl = db->drv->prepare(db->conn, sql);
+    if (!out->impl) {
+        log_kv(LOG_ERROR, "prepare failed", "sql", 's', sql, "error", 's', db_errmsg(db), NULL);
+        return KL_EDB;
+    }
+    return 0;
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+    return st->db->drv->bind_int64(st->impl, idx, v) ? KL_EDB : 0;
+}
+
+int db_bind_id(struct db_stmt *st, int idx, int64_t v)
+{
+    return v ? db_bind_int64(st, idx, v) : db_bind_null(st, idx);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+    if (!s)
+        return db_bind_null(st, idx);
+    return st->db->drv->bind_text(st->impl, idx, s, strlen(s)) ? KL_EDB : 0;
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+    return st->db->drv->bind_null(st->impl, idx) ? KL_EDB : 0;
+}
+
 int db_step(struct db_stmt *st)
 {
     int rc = st->db->drv->step(st->impl);

@@ -57,6 +57,17 @@ struct db_dialect {
     const char *name;
     /* Case-insensitive LIKE operator ("LIKE" in SQLite, "ILIKE" in PostgreSQL). */
     const char *ilike;
+    /* Full-text search over the folded text of clients (see domain/search.c):
+     * search_clear (id) removes a client's text (NULL when search_store replaces it),
+     * search_store (id, text) stores it, search_from starts a query selecting clients.id
+     * whose text matches the bound query (one parameter), to which conditions on clients
+     * are appended with AND; a prefix term is term_open WORD term_close, terms are joined
+     * by search_and. */
+    const char *search_clear;
+    const char *search_store;
+    const char *search_from;
+    const char *term_open, *term_close;
+    const char *search_and;
 };
 
 struct db {
@@ -91,6 +102,15 @@ int db_execf(struct db *db, int64_t *changes, const char *sql, const char *types
 /* Run a query expected to give one int64 in its first column (e.g. RETURNING id,
  * COUNT(*)); KL_ENOTFOUND when there is no row. */
 int db_scalar(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+
+/* Prepare without binding, then bind one by one (idx from 1): for statements whose
+ * columns are built from a table at run time. db_bind_id binds NULL for 0, db_bind_text
+ * NULL for a NULL pointer. */
+int db_prepare(struct db *db, struct db_stmt *out, const char *sql);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+int db_bind_id(struct db_stmt *st, int idx, int64_t v);
+int db_bind_text(struct db_stmt *st, int idx, const char *s);
+int db_bind_null(struct db_stmt *st, int idx);
 
 int db_step(struct db_stmt *st);
 int db_is_null(struct db_stmt *st, int col);

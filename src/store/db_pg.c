@@ -68,6 +68,14 @@ struct db_pg_conn {
 const struct db_dialect db_pg_dialect = {
     .name = "postgres",
     .ilike = "ILIKE",
+    .search_clear = NULL,
+    .search_store = "UPDATE clients SET search_body = b.body FROM (SELECT CAST(? AS BIGINT) AS "
+                    "id, CAST(? AS TEXT) AS body) b WHERE clients.id = b.id",
+    .search_from = "SELECT clients.id FROM clients WHERE to_tsvector('simple', search_body) @@ "
+                   "to_tsquery('simple', ?)",
+    .term_open = "",
+    .term_close = ":*",
+    .search_and = " & ",
 };
 
 static unsigned db_pg_hash(const char *s)

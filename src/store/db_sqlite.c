@@ -37,6 +37,13 @@ struct sq_conn {
 const struct db_dialect db_sqlite_dialect = {
     .name = "sqlite",
     .ilike = "LIKE",
+    .search_clear = "DELETE FROM client_search WHERE rowid = ?",
+    .search_store = "INSERT INTO client_search (rowid, body) VALUES (?, ?)",
+    .search_from = "SELECT clients.id FROM client_search JOIN clients ON clients.id = "
+                   "client_search.rowid WHERE client_search MATCH ?",
+    .term_open = "\"",
+    .term_close = "\"*",
+    .search_and = " ",
 };
 
 static unsigned hash_sql(const char *s)

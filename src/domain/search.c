@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* search.c - full-text search over clients and their contacts (domain). */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "search.h"
+
+#include "lib/fold.h"
+#include "lib/log.h"
+
+/* Turn folded text into words of letters and digits separated by single spaces. */
+static void append_words(struct buf *b, const char *folded)
+{
+    const unsigned char *p = (const unsigned char *)folded;
+    int in_word = 0;
+    for (; *p; p++) {
+        /* ASCII punctuation and spaces separate words; every non-ASCII byte is part of a
+         * letter (folding leaves letters, and marks were dropped). */
+        int word_char = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || *p >= 0x80;
+        if (word_char) {
+            if (!in_word && b->len && b->data[b->len - 1] != ' ')
+                buf_putc(b, ' ');
+            buf_putc(b, (char)*p);
+            in_word = 1;
+        } else {
+            in_word = 0;
+        }
+    }
+}
+
+void search_text_append(struct buf *b, const char *s)
+{
+    if (!s || !*s)
+        return;
+    struct buf f = BUF_INIT;
+    fold_append(&f, s);
+    if (f.data)
+        append_words(b, f.data);
+    buf_release(&f);
+}
+
+static void append_phone(struct buf *b, const char *phone)
+{
+    char digits[32];
+    size_t k = 0;
+    for (const char *p = phone; *p && k < sizeof(digits) - 1; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[k++] = *p;
+    digits[k] = '\0';
+    if (k < 3)
+        return;
+    buf_printf(b, " %s", digits);
+    if (k > 8)
+        buf_printf(b, " %s", digits + k - 8);
+    if (k == 11 && !strncmp(digits, "370", 3))
+        buf_printf(b, " 8%s", digits + 3);
+}
+
+json_t *json_array_from_text(const char *s)
+{
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    if (!json_is_array(j)) {
+        json_decref(j);
+        return json_array();
+    }
+    return j;
+}
+
+static void append_json_phones(struct buf *b, const char *json_array)
+{
+    json_t *arr = json_array_from_text(json_array);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) append_phone(b, json_string_value(v) ? json_string_value(v) : "");
+    json_decref(arr);
+}
+
+static void append_json_strings(struct buf *b, const char *json_array)
+{
+    json_t *arr = json_array_from_text(json_array);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        buf_putc(b, ' ');
+        search_text_append(b, json_string_value(v));
+    }
+    json_decref(arr);
+}
+
+int search_reindex_client(struct db *db, struct arena *a, int64_t client_id)
+{
+    struct client c;
+    struct contact *contacts = NULL;
+    int n = 0, rc;
+    if ((rc = repo_client_get(db, a, client_id, &c)))
+        return rc;
+    if ((rc = repo_contact_list(db, a, client_id, &contacts, &n)))
+        return rc;
+    struct buf b = BUF_INIT;
+    const char *fields[] = {
+        c.name,  c.company_code, c.vat_code, c.city, c.address, c.delivery_address,
+        c.email, c.website,      c.industry, c.notes};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        buf_putc(&b, ' ');
+        search_text_append(&b, fields[i]);
+    }
+    if (c.phone)
+        append_phone(&b, c.phone);
+    for (int i = 0; i < n; i++) {
+        buf_putc(&b, ' ');
+        search_text_append(&b, contacts[i].name);
+        buf_putc(&b, ' ');
+        search_text_append(&b, contacts[i].position);
+        append_json_strings(&b, contacts[i].emails);
+        append_json_phones(&b, contacts[i].phones);
+    }
+    const char *text = b.data ? b.data : "";
+    if (db->dialect->search_clear)
+        rc = db_execf(db, NULL, db->dialect->search_clear, "i", client_id);
+    if (!rc)
+        rc = db_execf(db, NULL, db->dialect->search_store, "it", client_id,
+                      c.deleted_at ? "" : text);
+    buf_release(&b);
+    return rc;
+}
+
+int search_query_words(struct arena *a, const char *q, const char **words, int max)
+{
+    struct buf b = BUF_INIT;
+    int n = 0;
+    /* A query that is mostly a phone number searches its digits as one word. */
+    size_t digits = 0, other = 0;
+    for (const char *p = q; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr(" +-()./", *p))
+            other++;
+    }
+    if (digits >= 5 && !other) {
+        char *d = fold_digits(a, q);
+        /* 8 6xx xxxxx is the Lithuanian national form of +370 6xx xxxxx */
+        words[n++] = d;
+        return n;
+    }
+    search_text_append(&b, q);
+    char *s = arena_strdup(a, b.data ? b.data : "");
+    buf_release(&b);
+    for (char *tok = strtok(s, " "); tok && n < max; tok = strtok(NULL, " "))
+        words[n++] = tok;
+    return n;
+}
+
+int search_clients(struct db *db, struct arena *a, const struct client_scope *scope, const char *q,
+                   int limit, int64_t **ids, int *n)
+{
+    const char *words[8];
+    int nw = search_query_words(a, q ? q : "", words, 8);
+    *n = 0;
+    *ids = arena_alloc(a, sizeof(int64_t) * (size_t)(limit > 0 ? limit : 1));
+    if (!nw)
+        return 0;
+    struct buf match = BUF_INIT, sql = BUF_INIT;
+    for (int i = 0; i < nw; i++) {
+        if (i)
+            buf_puts(&match, db->dialect->search_and);
+        buf_puts(&match, db->dialect->term_open);
+        buf_puts(&match, words[i]);
+        buf_puts(&match, db->dialect->term_close);
+    }
+    int64_t binds[24];
+    int nb = 0;
+    buf_puts(&sql, db->dialect->search_from);
+    buf_puts(&sql, " AND clients.deleted_at IS NULL");
+    repo_client_scope_sql(scope, &sql, binds, &nb);
+    buf_puts(&sql, " LIMIT ?");
+    struct db_stmt st;
+    int rc = db_prepare(db, &st, sql.data);
+    int idx = 1;
+    if (!rc)
+        rc = db_bind_text(&st, idx++, match.data);
+    for (int i = 0; !rc && i < nb; i++)
+        rc = db_bind_int64(&st, idx++, binds[i]);
+    if (!rc)
+        rc = db_bind_int64(&st, idx++, limit);
+    if (!rc) {
+        while ((rc = db_step(&st)) == DB_ROW && *n < limit)
+            (*ids)[(*n)++] = db_int64(&st, 0);
+        rc = rc < 0 ? rc : 0;
+    }
+    if (st.impl)
+        db_finish(&st);
+    buf_release(&match);
+    buf_release(&sql);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * search.h - full-text search over clients and their contacts (domain, R6).
+ *
+ * Each client has one search text: its name, codes, city, addresses, e-mail, phone, notes
+ * and its live contacts' names, positions, e-mails and phones, folded (lower case, no
+ * diacritics; words of letters and digits) and phone numbers added as digit strings (the
+ * full number, its last 8 digits and, for Lithuania, the national form 8xxxxxxxx), so that
+ * "zalgiris", "ŽALG", "+370 612 34567" and "8 612 34567" all find what they should.
+ * A query is folded the same way; every word must match as a prefix of a word. The text is
+ * rewritten in the same transaction as every change of the client or its contacts.
+ */
+#ifndef KL_SEARCH_H
+#define KL_SEARCH_H
+
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "store/db.h"
+#include "store/repo_client.h"
+
+/* Rebuild the search text of a client (inside the caller's transaction). */
+int search_reindex_client(struct db *db, struct arena *a, int64_t client_id);
+/* The folded words of a query (at most 8), each at least 1 character; *n gets the count. */
+int search_query_words(struct arena *a, const char *q, const char **words, int max);
+/* Ids of live clients within scope matching q, at most limit, best first. */
+int search_clients(struct db *db, struct arena *a, const struct client_scope *scope, const char *q,
+                   int limit, int64_t **ids, int *n);
+/* A JSON array parsed from stored text (an empty array for NULL or anything else). */
+#include <jansson.h>
+json_t *json_array_from_text(const char *s);
+/* Append to b the folded words of s, space-separated (phones: see above). */
+void search_text_append(struct buf *b, const char *s);
+
+#endif
