@@ -5,9 +5,9 @@
 #include "domain/users.h"
 
 static const struct jfield user_fields[] = {
-    {"login", J_STR},    {"name", J_STR}, {"role", J_STR}, {"department_id", J_ID_NULL},
-    {"password", J_STR}, {"lang", J_STR}, {"tz", J_STR},   {"active", J_BOOL},
-    {NULL, 0},
+    {"login", J_STR},        {"name", J_STR}, {"role", J_STR}, {"department_id", J_ID_NULL},
+    {"password", J_STR},     {"lang", J_STR}, {"tz", J_STR},   {"active", J_BOOL},
+    {"segment", J_STR_NULL}, {NULL, 0},
 };
 
 static void user_input_from(json_t *b, struct user_input *in)
@@ -18,6 +18,8 @@ static void user_input_from(json_t *b, struct user_input *in)
     in->password = api_str(b, "password");
     in->lang = api_str(b, "lang");
     in->tz = api_str(b, "tz");
+    in->has_segment = api_has(b, "segment");
+    in->segment = api_str(b, "segment");
     in->has_department = api_has(b, "department_id");
     in->department_id = api_id(b, "department_id");
     in->has_active = api_has(b, "active");

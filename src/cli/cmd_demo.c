@@ -10,6 +10,7 @@
 
 #include "cli.h"
 
+#include "domain/demo.h"
 #include "domain/users.h"
 #include "store/repo_user.h"
 
@@ -21,17 +22,18 @@ static const struct cli_option opts[] = {
 };
 
 struct demo_user {
-    const char *login, *name, *role, *department, *lang;
+    const char *login, *name, *role, *department, *lang, *segment;
+    int clients; /* how many demo clients he owns */
 };
 
 static const struct demo_user demo_users[] = {
-    {"admin", "Sistemos administratorius", "admin", NULL, "en"},
-    {"direktorius", "Jonas Petrauskas", "director", NULL, "lt"},
-    {"vadovas", "Rūta Kazlauskienė", "head", "Didmeninė prekyba", "lt"},
-    {"vadybininkas1", "Tomas Žukauskas", "manager", "Didmeninė prekyba", "lt"},
-    {"vadybininkas2", "Andrius Vasiliauskas", "manager", "Didmeninė prekyba", "lt"},
-    {"vadybininke3", "Ольга Смирнова", "manager", "Didmeninė prekyba", "ru"},
-    {"logistikas", "Mindaugas Stankevičius", "logistics", "Logistika", "lt"},
+    {"admin", "Sistemos administratorius", "admin", NULL, "en", NULL, 0},
+    {"direktorius", "Jonas Petrauskas", "director", NULL, "lt", NULL, 0},
+    {"vadovas", "Rūta Kazlauskienė", "head", "Didmeninė prekyba", "lt", NULL, 8},
+    {"vadybininkas1", "Tomas Žukauskas", "manager", "Didmeninė prekyba", "lt", "business", 45},
+    {"vadybininkas2", "Andrius Vasiliauskas", "manager", "Didmeninė prekyba", "lt", "business", 30},
+    {"vadybininke3", "Ольга Смирнова", "manager", "Didmeninė prekyba", "ru", "retail", 20},
+    {"logistikas", "Mindaugas Stankevičius", "logistics", "Logistika", "lt", NULL, 0},
 };
 
 int cmd_demo(int argc, char **argv)
@@ -60,13 +62,16 @@ int cmd_demo(int argc, char **argv)
         goto out;
     }
     int64_t head_id = 0, wholesale_id = 0;
+    int64_t owner_ids[sizeof(demo_users) / sizeof(demo_users[0])];
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *du = &demo_users[i];
         struct user_input in = {.login = du->login,
                                 .name = du->name,
                                 .role = du->role,
                                 .password = DEMO_PASSWORD,
-                                .lang = du->lang};
+                                .lang = du->lang,
+                                .has_segment = du->segment != NULL,
+                                .segment = du->segment};
         if (du->department) {
             struct department d;
             if (departments_ensure(db, &a, &op, du->department, &d, &err))
@@ -81,6 +86,7 @@ int cmd_demo(int argc, char **argv)
             goto fail;
         if (!head_id && in.department_id == wholesale_id && !strcmp(du->role, "head"))
             head_id = u.id;
+        owner_ids[i] = u.id;
     }
     struct department d;
     if (repo_department_get(db, &a, wholesale_id, &d) == 0) {
@@ -88,11 +94,27 @@ int cmd_demo(int argc, char **argv)
         if (departments_update(db, &a, &op, d.id, d.version, &din, &d, &err))
             goto fail;
     }
+    /* The client base: every segment, status and type, Lithuanian and Russian names. */
+    struct demo_rng rng;
+    demo_rng_init(&rng, 20261127);
+    long number = 1;
+    int clients = 0;
+    for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+        const struct demo_user *du = &demo_users[i];
+        if (!du->clients)
+            continue;
+        if (demo_fill_clients(db, &op, owner_ids[i], du->segment ? du->segment : "business",
+                              du->clients, number, &rng, &err))
+            goto fail;
+        number += du->clients;
+        clients += du->clients;
+    }
     printf("Demo trading house UAB \"Baltijos prekyba\" created in %s\n\n", config_get(cfg, "db"));
     printf("  %-15s %-10s %s\n", "login", "role", "name");
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
         printf("  %-15s %-10s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].name);
-    printf("\nPassword for every demo login: %s\n", DEMO_PASSWORD);
+    printf("\n%d demo clients with their contacts.\n", clients);
+    printf("Password for every demo login: %s\n", DEMO_PASSWORD);
     code = EXIT_OK;
     goto out;
 fail:

@@ -3,29 +3,34 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 
 #include "search.h"
 
 #include "lib/fold.h"
 #include "lib/log.h"
 
-/* Turn folded text into words of letters and digits separated by single spaces. */
+/* Turn folded text into words of letters and digits separated by single spaces; every
+ * other character (spaces, ASCII and typographic punctuation like „ “ « ») separates. */
 static void append_words(struct buf *b, const char *folded)
 {
-    const unsigned char *p = (const unsigned char *)folded;
+    const uint8_t *p = (const uint8_t *)folded, *end = p + strlen(folded);
     int in_word = 0;
-    for (; *p; p++) {
-        /* ASCII punctuation and spaces separate words; every non-ASCII byte is part of a
-         * letter (folding leaves letters, and marks were dropped). */
-        int word_char = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || *p >= 0x80;
-        if (word_char) {
+    while (p < end) {
+        ucs4_t c;
+        int len = u8_mbtouc(&c, p, (size_t)(end - p));
+        if (len <= 0)
+            break;
+        if (uc_is_alnum(c)) {
             if (!in_word && b->len && b->data[b->len - 1] != ' ')
                 buf_putc(b, ' ');
-            buf_putc(b, (char)*p);
+            buf_append(b, p, (size_t)len);
             in_word = 1;
         } else {
             in_word = 0;
         }
+        p += len;
     }
 }
 

@@ -38,6 +38,7 @@ json_t *user_to_json(const struct user *u)
     json_object_set_new(o, "active", json_boolean(u->active));
     json_object_set_new(o, "lang", json_string(u->lang));
     json_object_set_new(o, "tz", json_string(u->tz));
+    json_object_set_new(o, "segment", u->segment ? json_string(u->segment) : json_null());
     json_object_set_new(o, "version", json_integer(jid(u->version)));
     put_time(o, "created_at", u->created_at);
     put_time(o, "updated_at", u->updated_at);
@@ -121,6 +122,7 @@ static int check_input(struct db *db, struct arena *a, struct user_input *in, in
     in->role = arena_strdup(a, in->role);
     in->lang = arena_strdup(a, in->lang);
     in->tz = arena_strdup(a, in->tz);
+    in->segment = arena_strdup(a, in->segment);
     if (creating) {
         if (!in->login)
             return kl_error_set(err, KL_EINVAL, "login", "err.required", NULL);
@@ -149,6 +151,8 @@ static int check_input(struct db *db, struct arena *a, struct user_input *in, in
         return kl_error_set(err, KL_EINVAL, "lang", "err.lang", NULL);
     if (in->tz && (rc = check_tz(in->tz, err)))
         return rc;
+    if (in->segment && strcmp(in->segment, "business") && strcmp(in->segment, "retail"))
+        return kl_error_set(err, KL_EINVAL, "segment", "err.client_type", NULL);
     if (in->has_department && in->department_id) {
         struct department d;
         rc = repo_department_get(db, a, in->department_id, &d);
@@ -180,6 +184,7 @@ int users_create(struct db *db, struct arena *a, const struct principal *who,
         .password_hash = hash,
         .lang = in.lang ? in.lang : "lt",
         .tz = in.tz ? in.tz : "Europe/Vilnius",
+        .segment = in.has_segment ? in.segment : NULL,
         .active = in.has_active ? in.active : 1,
     };
     if ((rc = db_begin(db)))
@@ -268,6 +273,8 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
         u.lang = in->lang;
     if (in->tz)
         u.tz = in->tz;
+    if (in->has_segment)
+        u.segment = in->segment;
     if (in->has_department)
         u.department_id = in->department_id;
     if (in->has_active)
@@ -276,7 +283,9 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
         u.password_hash = hash;
     if (!in->password && !strcmp(old.login, u.login) && !strcmp(old.name, u.name) &&
         !strcmp(old.role, u.role) && !strcmp(old.lang, u.lang) && !strcmp(old.tz, u.tz) &&
-        old.department_id == u.department_id && old.active == u.active) {
+        old.department_id == u.department_id && old.active == u.active &&
+        !((old.segment == NULL) != (u.segment == NULL) ||
+          (old.segment && strcmp(old.segment, u.segment)))) {
         /* Nothing changes: no write, no new version, no audit entry. */
         json_decref(before);
         db_rollback(db);

@@ -28,6 +28,8 @@ struct user_input {
     int64_t department_id; /* 0 = none */
     int has_active;
     int active;
+    int has_segment;
+    const char *segment; /* "business", "retail" or NULL (with has_segment: clear it) */
 };
 
 struct department_input {

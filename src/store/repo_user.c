@@ -6,7 +6,7 @@
 
 #define USER_COLS                                                                                  \
     "id, login, name, role, department_id, password_hash, lang, tz, active, version, "             \
-    "created_at, updated_at"
+    "created_at, updated_at, segment"
 
 static void read_row(struct db_stmt *st, struct arena *a, struct user *u)
 {
@@ -22,6 +22,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct user *u)
     u->version = db_int64(st, 9);
     u->created_at = db_int64(st, 10);
     u->updated_at = db_int64(st, 11);
+    u->segment = arena_strdup(a, db_text(st, 12));
 }
 
 static int get_one(struct db *db, struct arena *a, struct user *out, const char *sql,
@@ -66,10 +67,11 @@ int repo_user_insert(struct db *db, struct user *u)
     int64_t now = time_now();
     int rc = db_scalar(db, &u->id,
                        "INSERT INTO users (login, name, role, department_id, password_hash, lang, "
-                       "tz, active, version, created_at, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                       "tttotttiii", u->login, u->name, u->role, u->department_id, u->password_hash,
-                       u->lang, u->tz ? u->tz : "Europe/Vilnius", (int64_t)u->active, now, now);
+                       "tz, active, version, created_at, updated_at, segment) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
+                       "tttotttiiit", u->login, u->name, u->role, u->department_id,
+                       u->password_hash, u->lang, u->tz ? u->tz : "Europe/Vilnius",
+                       (int64_t)u->active, now, now, u->segment);
     if (rc)
         return map_write_error(db, rc);
     u->version = 1;
@@ -80,12 +82,13 @@ int repo_user_insert(struct db *db, struct user *u)
 int repo_user_update(struct db *db, struct user *u, int64_t expected_version)
 {
     int64_t now = time_now(), changed = 0;
-    int rc = db_execf(db, &changed,
-                      "UPDATE users SET login = ?, name = ?, role = ?, department_id = ?, "
-                      "password_hash = ?, lang = ?, tz = ?, active = ?, version = version + 1, "
-                      "updated_at = ? WHERE id = ? AND version = ?",
-                      "tttotttiiii", u->login, u->name, u->role, u->department_id, u->password_hash,
-                      u->lang, u->tz, (int64_t)u->active, now, u->id, expected_version);
+    int rc =
+        db_execf(db, &changed,
+                 "UPDATE users SET login = ?, name = ?, role = ?, department_id = ?, "
+                 "password_hash = ?, lang = ?, tz = ?, active = ?, segment = ?, "
+                 "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                 "tttotttitiii", u->login, u->name, u->role, u->department_id, u->password_hash,
+                 u->lang, u->tz, (int64_t)u->active, u->segment, now, u->id, expected_version);
     if (rc)
         return map_write_error(db, rc);
     if (!changed)

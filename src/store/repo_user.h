@@ -19,6 +19,7 @@ struct user {
     const char *password_hash;
     const char *lang;
     const char *tz;
+    const char *segment; /* managers: "business" or "retail" they serve (R5), or NULL */
     int active;
     int64_t version;
     int64_t created_at;
