@@ -11,8 +11,8 @@ TEST(utf8_length_counts_code_points_and_rejects_invalid)
     CHECK_INT(utf8_length("Žalgiris"), 8);
     CHECK_INT(utf8_length("Иван"), 4);
     CHECK_INT(utf8_length(""), 0);
-    CHECK_INT(utf8_length("\xC3\x28"), -1);     /* bad continuation */
-    CHECK_INT(utf8_length("\xC0\xAF"), -1);     /* overlong */
+    CHECK_INT(utf8_length("\xC3\x28"), -1); /* bad continuation */
+    CHECK_INT(utf8_length("\xC0\xAF"), -1); /* overlong */
     CHECK_INT(utf8_length("\xF5\x80\x80\x80"), -1);
 }
 

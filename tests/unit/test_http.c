@@ -31,13 +31,12 @@ TEST(router_matches_methods_and_captures_params)
     arena_init(&a);
     CHECK_INT(router_match(table, NT, "GET", "/api/v1/users", params, &np, &a, &allowed), 0);
     CHECK_INT(router_match(table, NT, "POST", "/api/v1/users", params, &np, &a, &allowed), 1);
-    CHECK_INT(router_match(table, NT, "PATCH", "/api/v1/users/42", params, &np, &a, &allowed),
-              3);
+    CHECK_INT(router_match(table, NT, "PATCH", "/api/v1/users/42", params, &np, &a, &allowed), 3);
     CHECK_INT(np, 1);
     CHECK_STR(params[0], "42");
-    CHECK_INT(router_match(table, NT, "GET", "/api/v1/clients/7/contacts/9", params, &np, &a,
-                           &allowed),
-              4);
+    CHECK_INT(
+        router_match(table, NT, "GET", "/api/v1/clients/7/contacts/9", params, &np, &a, &allowed),
+        4);
     CHECK_INT(np, 2);
     CHECK_STR(params[1], "9");
     /* HEAD is answered by the GET route */
