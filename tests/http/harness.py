@@ -39,9 +39,10 @@ BIN = _bin_path()
 def _sanitized(path):
     try:
         with open(path, "rb") as f:
-            return b"AddressSanitizer" in f.read()
+            data = f.read()
     except OSError:
         return False
+    return b"__asan_init" in data or b"__ubsan_handle" in data
 
 
 SANITIZED = _sanitized(BIN)

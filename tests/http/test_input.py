@@ -257,9 +257,9 @@ class BadInput(harness.ServerCase):
                    "multipart/form-data; boundary=x"):
             with self.subTest(content_type=ct):
                 r = self.post_user(body, content_type=ct)
-                self.assertProblem(r, 415)
+                self.assertProblem(r, 415, field="Content-Type")
         r = self.post_user(body, content_type=None)
-        self.assertProblem(r, 415)
+        self.assertProblem(r, 415, field="Content-Type")
         self.assertNoNewUsers(before)
         # The same body with the right type (and a charset parameter) is accepted.
         r = self.post_user(body, content_type="application/json; charset=utf-8")
@@ -359,12 +359,12 @@ class BadInput(harness.ServerCase):
     def test_patch_without_if_match_is_428(self):
         d = self.new_department("IfMatch Missing")
         r = self.admin("PATCH", f"/api/v1/departments/{d['id']}", {"name": "IfMatch Changed"})
-        self.assertProblem(r, 428)
+        self.assertProblem(r, 428, field="If-Match")
         r = self.admin("DELETE", f"/api/v1/departments/{d['id']}")
-        self.assertProblem(r, 428)
+        self.assertProblem(r, 428, field="If-Match")
         uid = self.admin("GET", "/api/v1/users?limit=1").json()["items"][0]["id"]
         r = self.admin("PATCH", f"/api/v1/users/{uid}", {"name": "IfMatch Changed"})
-        self.assertProblem(r, 428)
+        self.assertProblem(r, 428, field="If-Match")
         self.assertEqual(self.admin("GET", f"/api/v1/departments/{d['id']}").json()["name"],
                          "IfMatch Missing")
         self.assertNotEqual(self.admin("GET", f"/api/v1/users/{uid}").json()["name"],
