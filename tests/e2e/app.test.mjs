@@ -3,9 +3,9 @@
 // `klientas serve` with the demo database (tests/e2e/run starts both).
 // The tests run in order and share the server's state; each asserts what a
 // user sees (roles, labels, visible text), not the DOM's inner workings.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, BASE, ensureEnglish, launch, newPage, shot, signIn } from './lib.mjs';
+import { apiCall, BASE, dumpPages, ensureEnglish, launch, newPage, shot, signIn } from './lib.mjs';
 
 const stamp = Date.now().toString(36).slice(-5);
 const NEW_LOGIN = `e2e-${stamp}`;
@@ -15,6 +15,18 @@ const DEPT = `E2E skyrius ${stamp}`;
 
 let browser;
 let page; // the admin's page
+
+/** A test that leaves screenshots of the open pages when it fails. */
+function test(name, fn) {
+  return nodeTest(name, async (t) => {
+    try {
+      await fn(t);
+    } catch (e) {
+      await dumpPages(browser, name);
+      throw e;
+    }
+  });
+}
 
 describe('klientas web application', () => {
   before(async () => {
@@ -293,6 +305,9 @@ describe('klientas web application', () => {
     await signIn(p, 'vadybininkas1');
     const nav = p.getByRole('navigation');
     await nav.waitFor();
+    // The demo manager's own setting is Lithuanian: it wins over the English browser.
+    const me = await apiCall(p, 'GET', '/api/v1/me');
+    if (me.json.lang === 'lt') await nav.getByRole('link', { name: 'Pradžia' }).waitFor();
     await ensureEnglish(p);
     await nav.getByRole('link', { name: 'Home' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), 0);
@@ -301,6 +316,27 @@ describe('klientas web application', () => {
     await p.locator('.hero').getByText('Account manager', { exact: true }).waitFor();
     await p.goto('/users');
     await p.getByText('You do not have access to this page.').first().waitFor();
+    await p.context().close();
+  });
+
+  test('on a narrow screen the navigation opens from the menu button', async () => {
+    const p = await newPage(browser, { viewport: { width: 390, height: 800 } });
+    await p.goto('/login');
+    await signIn(p, 'direktorius');
+    await p.getByRole('heading', { level: 1 }).waitFor();
+    await ensureEnglish(p);
+    const menu = p.getByRole('button', { name: 'Menu', exact: true });
+    await menu.waitFor();
+    assert.equal(await p.getByRole('navigation').getByRole('link', { name: 'Home' }).isVisible(), false, 'drawer starts closed');
+    await menu.click();
+    const home = p.getByRole('navigation').getByRole('link', { name: 'Home' });
+    await home.waitFor();
+    await p.locator('.hero').getByText('Director', { exact: true }).waitFor();
+    assert.equal(await p.getByRole('navigation').getByRole('link', { name: 'Users' }).count(), 0);
+    await home.click();
+    await p.waitForFunction(() => !document.querySelector('.app')?.classList.contains('drawer-open'));
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no horizontal scrolling (${width}px)`);
     await p.context().close();
   });
 
@@ -323,7 +359,7 @@ describe('klientas web application', () => {
   });
 });
 
-test('the server answers /healthz', async () => {
+nodeTest('the server answers /healthz', async () => {
   const res = await fetch(`${BASE}/healthz`);
   assert.equal(res.status, 200);
 });

@@ -48,6 +48,25 @@ export async function newPage(browser, { locale = 'en-US', viewport = VIEWPORT }
   return page;
 }
 
+/** Screenshots of every open page of a browser, for a failed test. */
+export async function dumpPages(browser, testName) {
+  const dir = path.resolve(repoRoot, process.env.KL_RESULTS_DIR ?? 'build/test-results', 'e2e-failures');
+  mkdirSync(dir, { recursive: true });
+  const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  let i = 0;
+  for (const ctx of browser?.contexts() ?? []) {
+    for (const p of ctx.pages()) {
+      const file = path.join(dir, `${slug}-${++i}.png`);
+      try {
+        await p.screenshot({ path: file });
+        console.error(`[e2e] ${p.url()} -> ${file}`);
+      } catch {
+        /* page already gone */
+      }
+    }
+  }
+}
+
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   // Let toasts fade and fonts settle so the picture shows the screen itself.
@@ -65,13 +84,17 @@ export async function signIn(page, login, password = DEMO_PASSWORD, labels = { l
   await page.getByRole('button', { name: labels.submit, exact: true }).click();
 }
 
-/** Switch the UI to English if it is not (the demo user's setting may be another). */
+/** Switch the UI to English if it is not (the demo user's setting may be
+ *  another); waits until the setting is saved (PATCH /api/v1/me). */
 export async function ensureEnglish(page) {
-  const en = page.getByRole('button', { name: 'English', exact: true });
-  if ((await en.getAttribute('aria-pressed')) !== 'true') {
-    await en.click();
-    await page.getByRole('button', { name: 'English', exact: true, pressed: true }).waitFor();
-  }
+  const bar = page.getByRole('banner'); // the application frame, not the sign-in page
+  await bar.waitFor();
+  const en = bar.getByRole('button', { name: 'English', exact: true });
+  if ((await en.getAttribute('aria-pressed')) === 'true') return;
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await en.click();
+  await bar.getByRole('button', { name: 'English', exact: true, pressed: true }).waitFor();
+  await saved;
 }
 
 /** JSON API call with the page's cookie session (CSRF token from GET /me). */

@@ -138,7 +138,7 @@ export function CheckField(props: {
 }
 
 export function Button(props: {
-  children: ComponentChildren;
+  children?: ComponentChildren;
   onClick?: (e: MouseEvent) => void;
   kind?: 'primary' | 'secondary' | 'danger' | 'ghost';
   type?: 'button' | 'submit';
@@ -150,7 +150,8 @@ export function Button(props: {
   title?: string;
   form?: string;
 }) {
-  const cls = ['btn', `btn-${props.kind ?? 'secondary'}`, props.small ? 'btn-sm' : '', props.busy ? 'is-busy' : '']
+  const iconOnly = props.icon && (props.children === undefined || props.children === null);
+  const cls = ['btn', `btn-${props.kind ?? 'secondary'}`, props.small ? 'btn-sm' : '', iconOnly ? 'btn-icon' : '', props.busy ? 'is-busy' : '']
     .filter(Boolean)
     .join(' ');
   return (

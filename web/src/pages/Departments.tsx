@@ -231,12 +231,10 @@ export function Departments() {
                     <td>{h ? h.name : d.head_id != null ? `#${d.head_id}` : <span class="muted">{t('departments.noHead')}</span>}</td>
                     <td class="col-num">{members.get(d.id) ?? 0}</td>
                     <td class="col-actions">
-                      <Button small kind="ghost" icon="edit" label={t('departments.editNamed', { name: d.name })} onClick={() => setDialog({ kind: 'edit', id: d.id })}>
-                        {t('departments.edit')}
-                      </Button>
-                      <Button small kind="ghost" icon="trash" label={t('departments.deleteNamed', { name: d.name })} onClick={() => setDialog({ kind: 'delete', dept: d })}>
-                        {t('departments.delete')}
-                      </Button>
+                      <div class="row-actions">
+                        <Button small kind="ghost" icon="edit" label={t('departments.editNamed', { name: d.name })} onClick={() => setDialog({ kind: 'edit', id: d.id })} />
+                        <Button small kind="ghost" icon="trash" label={t('departments.deleteNamed', { name: d.name })} onClick={() => setDialog({ kind: 'delete', dept: d })} />
+                      </div>
                     </td>
                   </tr>
                 );

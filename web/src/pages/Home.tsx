@@ -2,7 +2,7 @@
 // Home: greets the user by name and shows role and department; admins get
 // shortcuts to the administration screens.
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Department, type User } from '../api';
+import { api, listAll, ROLES, type Department, type User } from '../api';
 import { Icon } from '../components/icons';
 import { initials } from '../components/ui';
 import { getLang, LANG_NAMES, isLang, roleName, t, type MessageKey } from '../i18n';
@@ -40,10 +40,44 @@ function useDepartmentName(user: User): string | null | false | undefined {
   return user.department_id == null ? null : name;
 }
 
+interface TeamStats {
+  active: number;
+  inactive: number;
+  departments: number;
+  byRole: Map<string, number>;
+}
+
+/** Admins: head counts from the users and departments lists. */
+function useTeamStats(enabled: boolean): TeamStats | null {
+  const [stats, setStats] = useState<TeamStats | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    Promise.all([listAll<User>('users'), listAll<Department>('departments')])
+      .then(([users, depts]) => {
+        if (!live) return;
+        const byRole = new Map<string, number>();
+        for (const u of users) if (u.active) byRole.set(u.role, (byRole.get(u.role) ?? 0) + 1);
+        setStats({
+          active: users.filter((u) => u.active).length,
+          inactive: users.filter((u) => !u.active).length,
+          departments: depts.length,
+          byRole,
+        });
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [enabled]);
+  return stats;
+}
+
 export function Home({ user }: { user: User }) {
   const dept = useDepartmentName(user);
   const today = new Intl.DateTimeFormat(getLang(), { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date());
   const admin = navFor(user.role).filter((i) => i.section === 'admin');
+  const stats = useTeamStats(user.role === 'admin');
   const adminText: Partial<Record<string, MessageKey>> = { '/users': 'home.admin.users', '/departments': 'home.admin.departments' };
 
   return (
@@ -102,6 +136,41 @@ export function Home({ user }: { user: User }) {
                       </span>
                       <Icon name="arrowRight" size={15} class="shortcut-go" />
                     </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ) : null}
+
+        {stats ? (
+          <section class="card" aria-labelledby="home-team">
+            <h2 id="home-team">{t('home.team')}</h2>
+            <div class="stats">
+              <div class="stat">
+                <span class="stat-num">{stats.active}</span>
+                <span class="stat-label">{t('home.activeUsers')}</span>
+              </div>
+              <div class="stat">
+                <span class="stat-num">{stats.inactive}</span>
+                <span class="stat-label">{t('home.inactiveUsers')}</span>
+              </div>
+              <div class="stat">
+                <span class="stat-num">{stats.departments}</span>
+                <span class="stat-label">{t('home.departmentCount')}</span>
+              </div>
+            </div>
+            <h3 class="card-sub">{t('home.byRole')}</h3>
+            <ul class="bars">
+              {ROLES.filter((r) => stats.byRole.get(r)).map((r) => {
+                const n = stats.byRole.get(r) ?? 0;
+                return (
+                  <li key={r}>
+                    <span class="bar-label">{roleName(r)}</span>
+                    <span class="bar" aria-hidden="true">
+                      <span style={{ width: `${Math.round((100 * n) / Math.max(1, stats.active))}%` }} />
+                    </span>
+                    <span class="bar-num">{n}</span>
                   </li>
                 );
               })}

@@ -328,17 +328,16 @@ export function Users() {
                   <td class="col-narrow">{isLang(u.lang) ? u.lang.toUpperCase() : <span class="muted">{t('common.none')}</span>}</td>
                   <td class="col-narrow">{u.active ? <Badge tone="ok">{t('users.active')}</Badge> : <Badge tone="muted">{t('users.inactive')}</Badge>}</td>
                   <td class="col-actions">
-                    <Button small kind="ghost" icon="edit" label={t('users.editNamed', { login: u.login })} onClick={() => setDialog({ kind: 'edit', id: u.id })}>
-                      {t('users.edit')}
-                    </Button>
-                    <Button
-                      small
-                      kind="ghost"
-                      label={u.active ? t('users.deactivateNamed', { login: u.login }) : t('users.activateNamed', { login: u.login })}
-                      onClick={() => setDialog({ kind: 'active', user: u })}
-                    >
-                      {u.active ? t('users.deactivate') : t('users.activate')}
-                    </Button>
+                    <div class="row-actions">
+                      <Button small kind="ghost" icon="edit" label={t('users.editNamed', { login: u.login })} onClick={() => setDialog({ kind: 'edit', id: u.id })} />
+                      <Button
+                        small
+                        kind="ghost"
+                        icon={u.active ? 'userX' : 'userCheck'}
+                        label={u.active ? t('users.deactivateNamed', { login: u.login }) : t('users.activateNamed', { login: u.login })}
+                        onClick={() => setDialog({ kind: 'active', user: u })}
+                      />
+                    </div>
                   </td>
                 </tr>
               ))}
