@@ -311,7 +311,7 @@ export function Users() {
                 <th scope="col">{t('users.col.name')}</th>
                 <th scope="col">{t('users.col.role')}</th>
                 <th scope="col">{t('users.col.department')}</th>
-                <th scope="col" class="col-narrow">{t('users.col.lang')}</th>
+                <th scope="col" class="col-narrow hide-narrow">{t('users.col.lang')}</th>
                 <th scope="col" class="col-narrow">{t('users.col.status')}</th>
                 <th scope="col" class="col-actions">
                   <span class="sr-only">{t('users.col.actions')}</span>
@@ -325,7 +325,7 @@ export function Users() {
                   <td class="strong">{u.name}</td>
                   <td>{roleName(u.role)}</td>
                   <td>{u.department_id != null ? (deptName.get(u.department_id) ?? `#${u.department_id}`) : <span class="muted">{t('common.none')}</span>}</td>
-                  <td class="col-narrow">{isLang(u.lang) ? u.lang.toUpperCase() : <span class="muted">{t('common.none')}</span>}</td>
+                  <td class="col-narrow hide-narrow">{isLang(u.lang) ? u.lang.toUpperCase() : <span class="muted">{t('common.none')}</span>}</td>
                   <td class="col-narrow">{u.active ? <Badge tone="ok">{t('users.active')}</Badge> : <Badge tone="muted">{t('users.inactive')}</Badge>}</td>
                   <td class="col-actions">
                     <div class="row-actions">
