@@ -299,6 +299,15 @@ class BadInput(harness.ServerCase):
         r = harness.request(self.port, "DELETE", path, headers={"If-Match": '"2"'}, auth=s)
         self.assertEqual(r.status, 204, r.describe())
         self.assertProblem(self.admin("GET", path), 404)
+        # The CSRF token of another session of the same user does not do.
+        r, other = harness.sign_in(self.port, "admin")
+        self.assertEqual(r.status, 200, r.describe())
+        self.assertNotEqual(other.csrf, s.csrf)
+        r = harness.request(self.port, "POST", "/api/v1/departments",
+                            {"name": "CSRF Crossed"}, headers={"X-CSRF-Token": other.csrf},
+                            auth=s, csrf=False)
+        self.assertProblem(r, 403, field="X-CSRF-Token")
+        self.assertNotIn("CSRF Crossed", names())
         # A safe method needs no token.
         r = harness.request(self.port, "GET", "/api/v1/me", auth=s, csrf=False)
         self.assertEqual(r.status, 200, r.describe())

@@ -4,6 +4,7 @@ change with If-Match, conflicts, deleting departments, deactivation signing a us
 paging with cursors, and the audit trail of all of it (who may read it, before/after)."""
 
 import re
+import threading
 
 import harness
 
@@ -239,6 +240,44 @@ class UsersAndDepartments(harness.ServerCase):
         self.assertNotEqual(e["id"], d["id"], "the id of a deleted department was reused")
         self.assertEqual([x["action"] for x in self.audit("department", e["id"])], ["create"])
 
+    def test_concurrent_editors_one_wins_the_others_get_412(self):
+        """Nothing a second editor writes is silently lost: of several PATCHes holding the
+        same version, exactly one is applied."""
+        d = self.create_department("Concurrent edits")
+        path = f"/api/v1/departments/{d['id']}"
+        results = [None] * 6
+        go = threading.Barrier(len(results))
+
+        def edit(i):
+            go.wait()
+            results[i] = self.patch(path, {"name": f"Concurrent edit {i}"}, 1)
+
+        threads = [threading.Thread(target=edit, args=(i,)) for i in range(len(results))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60 * harness.SLOW)
+        statuses = sorted(r.status for r in results)
+        self.assertEqual(statuses, [200] + [412] * (len(results) - 1),
+                         [r.describe() for r in results])
+        winner = [r for r in results if r.status == 200][0].json()
+        now = self.admin("GET", path).json()
+        self.assertEqual((now["name"], now["version"]), (winner["name"], 2))
+        self.assertEqual(len([e for e in self.audit("department", d["id"])
+                              if e["action"] == "update"]), 1)
+
+    def test_a_role_change_applies_to_the_next_request(self):
+        u = self.create_user("demoted.admin", role="admin").json()
+        tok = harness.cli_ok("token", "create", "--db", "sqlite:" + self.db, "--login",
+                             "demoted.admin", "--name", "t").stdout.strip()
+        auth = harness.Bearer(tok)
+        self.assertEqual(self.call("GET", "/api/v1/users", auth=auth).status, 200)
+        r = self.patch(f"/api/v1/users/{u['id']}", {"role": "manager"}, 1)
+        self.assertEqual(r.status, 200, r.describe())
+        self.assertProblem(self.call("GET", "/api/v1/users", auth=auth), 403)
+        r = self.call("POST", "/api/v1/departments", {"name": "Demoted"}, auth=auth)
+        self.assertProblem(r, 403)
+
     # ---- paging ----
 
     def walk_pages(self, base, limit):
@@ -258,9 +297,7 @@ class UsersAndDepartments(harness.ServerCase):
         self.fail("paging did not end")
 
     def check_paging(self, base, newest_first=False):
-        everything = self.admin("GET", base + ("&" if "?" in base else "?") + "limit=200").json()
-        self.assertIsNone(everything["next_cursor"])
-        everything = everything["items"]
+        everything = [x for page in self.walk_pages(base, 200) for x in page]
         self.assertGreaterEqual(len(everything), 5)
         pages = self.walk_pages(base, 2)
         for page in pages:
