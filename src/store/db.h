@@ -68,6 +68,10 @@ struct db_dialect {
     const char *search_from;
     const char *term_open, *term_close;
     const char *search_and;
+    /* Appended to a SELECT that claims rows for work (the outbox): " FOR UPDATE SKIP
+     * LOCKED" in PostgreSQL, so that concurrent claimers take different rows; "" in
+     * SQLite, whose write transactions are serialised anyway. */
+    const char *skip_locked;
 };
 
 struct db {

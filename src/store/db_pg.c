@@ -76,6 +76,7 @@ const struct db_dialect db_pg_dialect = {
     .term_open = "",
     .term_close = ":*",
     .search_and = " & ",
+    .skip_locked = " FOR UPDATE SKIP LOCKED",
 };
 
 static unsigned db_pg_hash(const char *s)

@@ -44,6 +44,7 @@ const struct db_dialect db_sqlite_dialect = {
     .term_open = "\"",
     .term_close = "\"*",
     .search_and = " ",
+    .skip_locked = "",
 };
 
 static unsigned hash_sql(const char *s)
