@@ -103,10 +103,14 @@ int api_holidays_create(struct http_req *req, struct http_resp *resp);
 int api_holidays_patch(struct http_req *req, struct http_resp *resp);
 int api_holidays_delete(struct http_req *req, struct http_resp *resp);
 int api_team_list(struct http_req *req, struct http_resp *resp);
+int api_me_calendar_get(struct http_req *req, struct http_resp *resp);
+int api_me_calendar_reset(struct http_req *req, struct http_resp *resp);
+int api_calendar_feed(struct http_req *req, struct http_resp *resp);
 
 /* Settings the api layer reads (set once by `serve` before the server starts). */
 struct api_settings {
-    int cookie_secure; /* add Secure to the session cookie (behind HTTPS) */
+    int cookie_secure;      /* add Secure to the session cookie (behind HTTPS) */
+    const char *public_url; /* where users reach the server (calendar feed addresses) */
 };
 extern struct api_settings api_settings;
 

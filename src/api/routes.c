@@ -64,6 +64,11 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/holidays/{id}", api_holidays_delete, ADMIN, 0,
      "Delete a professional holiday"},
     {"GET", "/api/v1/team", api_team_list, ALL, 0, "The people the caller works with"},
+    {"GET", "/api/v1/me/calendar", api_me_calendar_get, ALL, 0, "Own calendar feed address"},
+    {"POST", "/api/v1/me/calendar/reset", api_me_calendar_reset, ALL, 0,
+     "Revoke the calendar feed address and make a new one"},
+    {"GET", "/calendar/{token}", api_calendar_feed, PUBLIC, 0,
+     "Calendar feed (iCalendar); {token} is <token>.ics"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -34,6 +34,9 @@ int cmd_serve(int argc, char **argv)
     db_close(db);
 
     api_settings.cookie_secure = config_get_long(cfg, "cookie_secure", 0) != 0;
+    /* No built-in default (cli.c), so the environment is read here: it outranks the file. */
+    api_settings.public_url = getenv("KLIENTAS_PUBLIC_URL") ? getenv("KLIENTAS_PUBLIC_URL")
+                                                            : config_get(cfg, "public_url");
     /* Block the stop signals in every thread; server_run waits for them with sigwait. */
     sigset_t set;
     sigemptyset(&set);
