@@ -106,6 +106,25 @@ int api_team_list(struct http_req *req, struct http_resp *resp);
 int api_me_calendar_get(struct http_req *req, struct http_resp *resp);
 int api_me_calendar_reset(struct http_req *req, struct http_resp *resp);
 int api_calendar_feed(struct http_req *req, struct http_resp *resp);
+int api_activities_create(struct http_req *req, struct http_resp *resp);
+int api_activities_list(struct http_req *req, struct http_resp *resp);
+int api_activities_patch(struct http_req *req, struct http_resp *resp);
+int api_quotas_progress(struct http_req *req, struct http_resp *resp);
+int api_quotas_put(struct http_req *req, struct http_resp *resp);
+int api_team_progress(struct http_req *req, struct http_resp *resp);
+int api_today(struct http_req *req, struct http_resp *resp);
+int api_tasks_list(struct http_req *req, struct http_resp *resp);
+int api_tasks_create(struct http_req *req, struct http_resp *resp);
+int api_tasks_get(struct http_req *req, struct http_resp *resp);
+int api_tasks_patch(struct http_req *req, struct http_resp *resp);
+int api_absences_list(struct http_req *req, struct http_resp *resp);
+int api_absences_create(struct http_req *req, struct http_resp *resp);
+int api_absences_delete(struct http_req *req, struct http_resp *resp);
+int api_workdays_list(struct http_req *req, struct http_resp *resp);
+int api_workdays_put(struct http_req *req, struct http_resp *resp);
+int api_workdays_delete(struct http_req *req, struct http_resp *resp);
+int api_reasons_list(struct http_req *req, struct http_resp *resp);
+int api_reasons_put(struct http_req *req, struct http_resp *resp);
 
 /* Settings the api layer reads (set once by `serve` before the server starts). */
 struct api_settings {

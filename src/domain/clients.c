@@ -8,6 +8,7 @@
 #include "clients.h"
 
 #include "domain/audit.h"
+#include "domain/daily.h"
 #include "domain/search.h"
 #include "domain/validate.h"
 #include "lib/fold.h"
@@ -19,7 +20,6 @@
 
 int clients_scope(struct db *db, const struct principal *who, struct client_scope *out)
 {
-    (void)db;
     memset(out, 0, sizeof(*out));
     if (who->role & (ROLE_DIRECTOR | ROLE_ADMIN | ROLE_SYSTEM)) {
         out->all = 1;
@@ -30,6 +30,16 @@ int clients_scope(struct db *db, const struct principal *who, struct client_scop
         out->owner_ids[out->n_owners++] = who->user_id;
     } else {
         out->none = 1;
+    }
+    /* A substitute works the clients of those he stands in for today (R33). */
+    if (who->role & (ROLE_MANAGER | ROLE_HEAD)) {
+        int n = 0;
+        int rc = absences_substituted_today(
+            db, who, out->owner_ids + out->n_owners,
+            (int)(sizeof(out->owner_ids) / sizeof(out->owner_ids[0])) - out->n_owners, &n);
+        if (rc)
+            return rc;
+        out->n_owners += n;
     }
     return 0;
 }
@@ -55,7 +65,8 @@ static int load_visible(struct db *db, struct arena *a, const struct principal *
 {
     struct client_scope scope;
     int visible = 0;
-    clients_scope(db, who, &scope);
+    if (clients_scope(db, who, &scope))
+        return db_fail(who, err);
     int rc = repo_client_get(db, a, id, out);
     if (rc == KL_ENOTFOUND)
         return not_found(err);
@@ -912,6 +923,8 @@ int clients_merge(struct db *db, struct arena *a, const struct principal *who, i
     if (!rc)
         rc = repo_audit_move_client(db, from.id, into.id);
     if (!rc)
+        rc = repo_activity_move_client(db, from.id, into.id);
+    if (!rc)
         rc = maybe_issue(db, a, who, &into);
     int64_t dup = 0;
     if (!rc)
@@ -953,7 +966,8 @@ int clients_list(struct db *db, struct arena *a, const struct principal *who,
                  struct kl_error *err)
 {
     struct client_scope scope;
-    clients_scope(db, who, &scope);
+    if (clients_scope(db, who, &scope))
+        return db_fail(who, err);
     if (f->deleted && !(who->role & (ROLE_HEAD | ROLE_ADMIN | ROLE_DIRECTOR | ROLE_SYSTEM)))
         return kl_error_set(err, KL_EFORBIDDEN, "deleted", "err.forbidden", NULL);
     if (q && *q) {

@@ -43,7 +43,7 @@ export async function launch() {
 export async function newPage(browser, { locale = 'en-US', viewport = VIEWPORT } = {}) {
   const context = await browser.newContext({ locale, viewport, baseURL: BASE });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   return page;
 }

@@ -33,7 +33,7 @@ def _bin_path():
     return b if os.path.isabs(b) else os.path.join(REPO, b)
 
 
-BIN = _bin_path()
+BIN_SOURCE = _bin_path()
 
 
 def _sanitized(path):
@@ -45,7 +45,7 @@ def _sanitized(path):
     return b"__asan_init" in data or b"__ubsan_handle" in data
 
 
-SANITIZED = _sanitized(BIN)
+SANITIZED = _sanitized(BIN_SOURCE)
 # Timeouts and waits scale with the build: ASan makes the server several times slower
 # (password hashing most of all).
 SLOW = 4 if SANITIZED else 1
@@ -67,6 +67,24 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 _tmp_root = tempfile.mkdtemp(prefix="klientas-http-")
 atexit.register(lambda: shutil.rmtree(_tmp_root, ignore_errors=True))
+
+
+def _snapshot(path):
+    """A private copy of the binary: a rebuild during the run must not change (or, while it
+    links, break) the program under test."""
+    dst = os.path.join(_tmp_root, "klientas")
+    for _ in range(10):
+        try:
+            shutil.copy2(path, dst)
+            if subprocess.run([dst, "version"], capture_output=True, timeout=60).returncode == 0:
+                return dst
+        except (OSError, subprocess.SubprocessError):
+            pass
+        time.sleep(3)  # being rebuilt: try again
+    return path
+
+
+BIN = _snapshot(BIN_SOURCE)
 
 
 def tmpdir(prefix="t"):

@@ -99,7 +99,7 @@ def main(argv):
     tier = os.environ.get("TEST_TIER_NAME", "http")
     results_dir = os.environ.get("KL_RESULTS_DIR", os.path.join(harness.REPO, "build/test-results"))
     t0 = time.monotonic()
-    print(f"{tier}: {harness.BIN}{' (sanitizers)' if harness.SANITIZED else ''}", flush=True)
+    print(f"{tier}: {harness.BIN_SOURCE}{' (sanitizers)' if harness.SANITIZED else ''}", flush=True)
     loader = unittest.TestLoader()
     suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
     if argv:
