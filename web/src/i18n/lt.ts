@@ -60,7 +60,7 @@ const lt: Messages = {
   'home.byRole': 'Pagal rolę',
 
   'users.title': 'Naudotojai',
-  'users.subtitle': 'Žmonės, galintys prisijungti prie klientas.',
+  'users.subtitle': 'Žmonės, galintys prisijungti prie sistemos.',
   'users.new': 'Naujas naudotojas',
   'users.createTitle': 'Naujas naudotojas',
   'users.editTitle': 'Redaguoti naudotoją {login}',

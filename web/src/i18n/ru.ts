@@ -60,7 +60,7 @@ const ru: Messages = {
   'home.byRole': 'По ролям',
 
   'users.title': 'Пользователи',
-  'users.subtitle': 'Сотрудники, которые могут входить в klientas.',
+  'users.subtitle': 'Сотрудники, которые могут входить в систему.',
   'users.new': 'Новый пользователь',
   'users.createTitle': 'Новый пользователь',
   'users.editTitle': 'Изменить пользователя {login}',

@@ -104,8 +104,12 @@ export function Home({ user }: { user: User }) {
             <dd>{user.login}</dd>
             <dt>{t('home.role')}</dt>
             <dd>{roleName(user.role)}</dd>
-            <dt>{t('home.department')}</dt>
-            <dd>{dept === undefined ? '…' : dept === false ? t('common.none') : (dept ?? t('home.noDepartment'))}</dd>
+            {dept === false ? null : (
+              <>
+                <dt>{t('home.department')}</dt>
+                <dd>{dept === undefined ? '…' : (dept ?? t('home.noDepartment'))}</dd>
+              </>
+            )}
             <dt>{t('home.language')}</dt>
             <dd>{isLang(user.lang) ? LANG_NAMES[user.lang] : t('lang.browser')}</dd>
           </dl>
