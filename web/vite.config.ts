@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Vite build of the klientas web application. Output: web/dist (index.html +
 // hashed, long-cacheable files under dist/assets). In development `npm run dev`
 // proxies the API to a local `klientas serve` (KLIENTAS_URL, default :8080).

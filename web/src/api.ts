@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // API client: the only place that talks HTTP. Same-origin fetch with the
 // session cookie, JSON in and out, the CSRF token (kept in memory only) on
 // every unsafe method, problem+json errors turned into ApiError, and a 401 on

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Turning API errors into what a form shows: messages next to the fields the
 // server named (problem+json `field` / `errors[]`) and one message for the rest.
 import { ApiError, NetworkError } from './api';

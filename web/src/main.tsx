@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Entry point: finds out who is signed in (GET /api/v1/me), then renders the
 // sign-in page or the application frame for the current path.
 import { render } from 'preact';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The navigation: one data-driven list, filtered by the signed-in user's role.
 // Later screens (Clients, Today, …) add an entry here and a page in routes.
 import type { Role } from './api';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Client-side routes: path → page, with the roles that may open it (from nav.ts).
 import type { JSX } from 'preact';
 import type { User } from './api';

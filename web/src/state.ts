@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Application state: who is signed in, the language, the current path and the
 // toasts. A tiny observable store; the root component re-renders on change.
 import { useEffect, useReducer } from 'preact/hooks';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Change-password dialog: POST /api/v1/me/password, errors next to the fields.
 import { useState } from 'preact/hooks';
 import { session } from '../api';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Application frame: left navigation (data-driven, filtered by role), top bar
 // with the language switch and the user menu (change password, sign out).
 import type { ComponentChildren } from 'preact';

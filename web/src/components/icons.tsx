@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Inline stroke icons (24x24 grid, currentColor). Decorative: aria-hidden.
 import type { JSX } from 'preact';
 

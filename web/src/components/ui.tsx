@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Shared UI pieces: form fields (each input with its <label> and its error
 // next to it), buttons, the modal dialog (native <dialog>), alerts, toasts,
 // the language switch and the page header. Presentation only: no API calls.

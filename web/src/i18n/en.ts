@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // English catalogue: the reference key set. lt.ts and ru.ts are typed as
 // `Messages`, so a key missing from them or one they add is a type error.
 // Placeholders: {name}. Plural forms: keys ending in #one/#few/#many/#other

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // i18n: the three catalogues, the current language, t() and plurals.
 // Invariant: every catalogue has exactly the keys of en.ts (enforced by the
 // Messages type in lt.ts/ru.ts and by tests/e2e/i18n.test.mjs).

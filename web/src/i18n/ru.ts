@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Russian catalogue. Typed as Messages: the key set must equal en.ts exactly.
 import type { Messages } from './en';
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Departments administration (admin only): table (name, head, members),
 // create, edit (head chosen from users; If-Match), delete (409 shown).
 import { useEffect, useMemo, useState } from 'preact/hooks';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Home: greets the user by name and shows role and department; admins get
 // shortcuts to the administration screens.
 import { useEffect, useState } from 'preact/hooks';

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sign-in page: login + password, errors from the server's problem+json shown
 // inline, 429 with Retry-After as "try again in N minutes", language switch.
 import { useState } from 'preact/hooks';

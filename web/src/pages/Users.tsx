@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Users administration (admin only): table, create dialog, edit dialog
 // (PATCH with If-Match from the ETag of GET /users/{id}; 412 → reload),
 // deactivate/activate (PATCH active). Field errors come from problem+json.
