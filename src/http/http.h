@@ -44,7 +44,13 @@ struct route {
     int roles;       /* bit set of enum role; 0 = public */
     size_t max_body; /* 0 = HTTP_MAX_BODY */
     const char *summary;
+    /* The media types a body may have, comma-separated ("text/csv,text/plain"); NULL:
+     * application/json only. */
+    const char *content_type;
 };
+/* Route tables are written positionally and leave out the trailing content_type when it
+ * is NULL: such an initializer is complete by design, not by mistake. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 struct http_req {
     struct arena arena;

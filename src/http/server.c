@@ -172,13 +172,24 @@ static int authenticate(struct http_req *req)
     return rc == KL_EAUTH ? 0 : rc;
 }
 
+/* The body's media type (parameters aside) must be one the route takes: JSON unless the
+ * route names others. */
 static int content_type_ok(struct http_req *req)
 {
     const char *ct = http_header(req, "Content-Type");
+    const char *allowed = req->route->content_type ? req->route->content_type : "application/json";
     if (!ct)
         return 0;
-    size_t n = strlen("application/json");
-    return !strncasecmp(ct, "application/json", n) && (ct[n] == '\0' || ct[n] == ';');
+    size_t len = strcspn(ct, ";");
+    while (len && ct[len - 1] == ' ')
+        len--;
+    for (const char *p = allowed; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && !strncasecmp(ct, p, n))
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
 }
 
 static int dispatch_api(struct http_req *req, struct http_resp *resp)
@@ -221,7 +232,10 @@ static int dispatch_api(struct http_req *req, struct http_resp *resp)
         }
     }
     if (req->body.len && !content_type_ok(req))
-        return fail(req, KL_EMEDIA, "Content-Type", "err.media_type", NULL);
+        return req->route->content_type
+                   ? fail(req, KL_EMEDIA, "Content-Type", "err.media_type_is",
+                          req->route->content_type)
+                   : fail(req, KL_EMEDIA, "Content-Type", "err.media_type", NULL);
     return req->route->handler(req, resp);
 }
 
