@@ -7,7 +7,7 @@ import { api, listAll, ROLES, type Department, type Role, type User } from '../a
 import { Alert, Badge, Button, CheckField, Dialog, Loading, PageHeader, SelectField, TextField, type Option } from '../components/ui';
 import { Icon } from '../components/icons';
 import { describeError, formErrors, NO_ERRORS, type FormErrors } from '../errors';
-import { isLang, LANG_NAMES, LANGS, roleName, t } from '../i18n';
+import { getLang, isLang, LANG_NAMES, LANGS, roleName, t } from '../i18n';
 import { getState, toast, update, userLang } from '../state';
 
 const USER_FIELDS = ['login', 'name', 'role', 'department_id', 'password', 'lang', 'active'] as const;
@@ -29,7 +29,8 @@ function formOf(u: User | null): UserForm {
     role: u?.role ?? 'manager',
     department_id: u?.department_id != null ? String(u.department_id) : '',
     password: '',
-    lang: u && isLang(u.lang) ? u.lang : '',
+    // A user always has a language (en, lt, ru); a new one gets the admin's current one.
+    lang: u && isLang(u.lang) ? u.lang : getLang(),
     active: u?.active ?? true,
   };
 }
@@ -39,7 +40,7 @@ function deptOptions(depts: Department[]): Option[] {
 }
 
 function langOptions(): Option[] {
-  return [{ value: '', label: t('lang.browser') }, ...LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] }))];
+  return LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] }));
 }
 
 function UserDialog(props: { id: number | null; depts: Department[]; onClose: () => void; onSaved: (u: User) => void }) {
@@ -83,7 +84,7 @@ function UserDialog(props: { id: number | null; depts: Department[]; onClose: ()
     }
     const body: Record<string, unknown> = {};
     const dept = form.department_id ? Number(form.department_id) : null;
-    const lang = form.lang || null;
+    const lang = isLang(form.lang) ? form.lang : null;
     if (!editing) {
       body.login = form.login.trim();
       body.name = form.name.trim();
@@ -97,7 +98,7 @@ function UserDialog(props: { id: number | null; depts: Department[]; onClose: ()
       if (form.name.trim() !== before.name) body.name = form.name.trim();
       if (form.role !== before.role) body.role = form.role;
       if (form.department_id !== before.department_id) body.department_id = dept;
-      if (form.lang !== before.lang) body.lang = lang;
+      if (form.lang !== before.lang && lang) body.lang = lang;
       if (form.active !== before.active) body.active = form.active;
       if (form.password) body.password = form.password;
       if (Object.keys(body).length === 0) {
