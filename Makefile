@@ -8,7 +8,7 @@
 #   make bench           wrk benchmarks (see docs/benchmarks.md)
 #   make format          clang-format the C sources in place
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libical
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libical libcurl
 
 ifdef SANITIZE
 BUILD ?= build/san
