@@ -27,6 +27,8 @@ static const struct {
     {"demo", cmd_demo, "fill an empty database with the demo trading house"},
     {"backup", cmd_backup, "make a consistent copy of the database"},
     {"routes", cmd_routes, "print the API route table with access rules"},
+    {"import", cmd_import, "import clients (CSV) or contacts (vCard)"},
+    {"export", cmd_export, "export the clients as CSV, XLSX or vCard"},
 };
 
 static void usage(FILE *f)
