@@ -1,8 +1,9 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- 0001 platform (SQLite): departments, users, sessions, API tokens, sign-in attempts, audit.
 -- Times are unix seconds (UTC); booleans are 0/1.
+-- Ids of departments and users are never reused (AUTOINCREMENT): the audit log names them.
 CREATE TABLE departments (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
     head_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
     version INTEGER NOT NULL DEFAULT 1,
@@ -11,7 +12,7 @@ CREATE TABLE departments (
 ) STRICT;
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     login TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('manager', 'head', 'director', 'logistics', 'admin')),
@@ -39,7 +40,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE api_tokens (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,

@@ -14,7 +14,7 @@ INSERT INTO settings (key, value, updated_at) VALUES ('card_issue_notify', '', 0
 ALTER TABLE users ADD COLUMN segment TEXT CHECK (segment IN ('business', 'retail'));
 
 CREATE TABLE clients (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     name_key TEXT NOT NULL,
     company_code TEXT,
@@ -59,7 +59,7 @@ CREATE INDEX clients_city ON clients (city, name_key, id);
 CREATE INDEX clients_deleted ON clients (deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE contacts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     client_id INTEGER NOT NULL REFERENCES clients (id),
     name TEXT NOT NULL,
     position TEXT,
@@ -78,7 +78,7 @@ CREATE INDEX contacts_client ON contacts (client_id, id);
 CREATE INDEX contacts_birthday ON contacts (substr(birthday, 6, 5)) WHERE birthday IS NOT NULL;
 
 CREATE TABLE professional_holidays (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     industry TEXT NOT NULL,
     name_en TEXT NOT NULL,
     name_lt TEXT NOT NULL,

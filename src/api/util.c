@@ -55,8 +55,13 @@ int api_body(struct http_req *req, const struct jfield *fields, json_t **out)
     json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         char arg[256];
-        snprintf(arg, sizeof(arg), "%.100s (line %d, column %d)", jerr.text, jerr.line,
-                 jerr.column);
+        /* jansson may quote the offending bytes, which need not be valid UTF-8. */
+        char text[101];
+        size_t k = 0;
+        for (const char *p = jerr.text; *p && k < sizeof(text) - 1; p++)
+            text[k++] = (unsigned char)*p < 0x80 && (unsigned char)*p >= 0x20 ? *p : '?';
+        text[k] = '\0';
+        snprintf(arg, sizeof(arg), "%s (line %d, column %d)", text, jerr.line, jerr.column);
         return bad(req, NULL, "err.json", arg);
     }
     if (!json_is_object(root)) {

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 
+#include "domain/auth.h"
 #include "domain/users.h"
 
 static const struct cli_option opts[] = {
@@ -76,6 +77,19 @@ int cmd_user(int argc, char **argv)
                             .password = password,
                             .lang = config_get(cfg, "lang")};
     const char *dept = config_get(cfg, "department");
+    /* Check the user's own fields first, so that a refused user leaves no new department
+     * behind. */
+    if (!role_parse(role)) {
+        kl_error_set(&err, KL_EINVAL, "role", "err.role", NULL);
+        cli_error(&err);
+        code = EXIT_USAGE;
+        goto out;
+    }
+    if (auth_check_password_policy("password", password, &err)) {
+        cli_error(&err);
+        code = EXIT_USAGE;
+        goto out;
+    }
     if (dept) {
         struct department d;
         if (departments_ensure(db, &a, &op, dept, &d, &err)) {

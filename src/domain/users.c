@@ -297,6 +297,9 @@ static int apply_update(struct db *db, struct arena *a, const struct principal *
     /* A deactivated user or a new password signs out every session of that user. */
     if (!rc && ((was_active && !u.active) || in->password))
         rc = repo_session_delete_user(db, u.id, who->user_id == u.id ? who->session_id : 0);
+    /* Deactivation also revokes his API tokens: reactivating him does not revive them. */
+    if (!rc && was_active && !u.active)
+        rc = repo_token_revoke_user(db, u.id, time_now());
     if (!rc) {
         json_t *after = user_to_json(&u);
         if (in->password)

@@ -115,6 +115,10 @@ void http_problem(struct http_req *req, struct http_resp *resp, int code);
 int router_match(const struct route *routes, size_t n, const char *method, const char *path,
                  const char **params, int *nparams, struct arena *a, int *allowed);
 
+/* The methods the route table answers on path, as an Allow header value ("GET, HEAD, POST"). */
+void router_allowed(const struct route *routes, size_t n, const char *path, struct arena *a,
+                    char *out, size_t outsz);
+
 /* Server configuration and lifecycle. */
 struct server_config {
     const char *listen; /* "127.0.0.1:8080" */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* router.c - matching a method and path against the route table (http). */
+#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -51,4 +52,30 @@ int router_match(const struct route *routes, size_t n, const char *method, const
     if (allowed)
         *allowed = exists;
     return -1;
+}
+
+void router_allowed(const struct route *routes, size_t n, const char *path, struct arena *a,
+                    char *out, size_t outsz)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!match(routes[i].pattern, path, NULL, NULL, a))
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < i; j++)
+            seen |= !strcmp(routes[j].method, routes[i].method) &&
+                    match(routes[j].pattern, path, NULL, NULL, a);
+        if (seen)
+            continue;
+        int w = snprintf(out + k, outsz - k, "%s%s", k ? ", " : "", routes[i].method);
+        if (w < 0 || (size_t)w >= outsz - k)
+            break;
+        k += (size_t)w;
+        if (!strcmp(routes[i].method, "GET")) {
+            w = snprintf(out + k, outsz - k, ", HEAD");
+            if (w > 0 && (size_t)w < outsz - k)
+                k += (size_t)w;
+        }
+    }
 }

@@ -201,8 +201,13 @@ static int dispatch_api(struct http_req *req, struct http_resp *resp)
         int allowed = 0;
         router_match(srv->routes, srv->nroutes, req->method, req->path, NULL, NULL, &req->arena,
                      &allowed);
-        if (allowed)
+        if (allowed) {
+            char methods[128];
+            router_allowed(srv->routes, srv->nroutes, req->path, &req->arena, methods,
+                           sizeof(methods));
+            resp_header(req, resp, "Allow", arena_strdup(&req->arena, methods));
             return fail(req, KL_EMETHOD, NULL, "err.method_not_allowed", req->method);
+        }
         return fail(req, KL_ENOTFOUND, NULL, "err.route_not_found", req->path);
     }
     if (req->body_too_big)

@@ -178,3 +178,10 @@ int repo_login_attempts_clear(struct db *db, const char *login, int64_t before)
         rc = db_execf(db, NULL, "DELETE FROM login_attempts WHERE at < ?", "i", before);
     return rc;
 }
+
+int repo_token_revoke_user(struct db *db, int64_t user_id, int64_t now)
+{
+    return db_execf(db, NULL,
+                    "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                    "ii", now, user_id);
+}

@@ -37,6 +37,8 @@ int repo_session_delete(struct db *db, int64_t id);
 /* Delete every session of a user except keep_id (0 keeps none). */
 int repo_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);
 
+/* Revoke every live token of a user (deactivation). */
+int repo_token_revoke_user(struct db *db, int64_t user_id, int64_t now);
 int repo_token_insert(struct db *db, int64_t user_id, const char *name, const char *token_hash,
                       int64_t *id, int64_t *created_at);
 int repo_token_find(struct db *db, struct arena *a, const char *token_hash, struct auth_row *out);
