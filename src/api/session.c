@@ -8,6 +8,7 @@
 #include "domain/users.h"
 #include "lib/timeutil.h"
 #include "store/repo_auth.h"
+#include "store/repo_department.h"
 
 static const char *session_cookie(struct http_req *req, const char *token, long max_age)
 {
@@ -60,6 +61,10 @@ int api_me_get(struct http_req *req, struct http_resp *resp)
     if (rc)
         return api_fail(req, rc, &err);
     json_t *o = user_to_json(&u);
+    /* The name of his own department, which only admins may otherwise read. */
+    struct department d;
+    if (u.department_id && !repo_department_get(req->db, &req->arena, u.department_id, &d))
+        json_object_set_new(o, "department_name", json_string(d.name));
     if (req->who->csrf_token)
         json_object_set_new(o, "csrf_token", json_string(req->who->csrf_token));
     api_etag(req, resp, u.version);
