@@ -41,7 +41,7 @@ STORE_SRC := $(wildcard tests/store/*.c)
 STORE_OBJ := $(patsubst tests/%.c,$(BUILD)/obj/tests/%.o,$(STORE_SRC))
 SQL := $(sort $(wildcard sql/sqlite/*.sql sql/postgres/*.sql))
 C_FILES := $(wildcard src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/store/*.c \
-	tests/store/*.h tools/*.c)
+	tests/store/*.h tools/*.c bench/*.c)
 
 .PHONY: all web run test test-fast bench format format-check clean deps unit store-test
 .DELETE_ON_ERROR:
@@ -77,6 +77,13 @@ $(BUILD)/test-unit: $(UNIT_OBJ) $(BUILD)/libklientas.a
 
 $(BUILD)/test-store: $(STORE_OBJ) $(BUILD)/libklientas.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/bench-gen: $(BUILD)/obj/bench/gen.o $(BUILD)/libklientas.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/obj/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 unit: $(BUILD)/test-unit
 store-test: $(BUILD)/test-store
