@@ -128,6 +128,17 @@ int api_workdays_put(struct http_req *req, struct http_resp *resp);
 int api_workdays_delete(struct http_req *req, struct http_resp *resp);
 int api_reasons_list(struct http_req *req, struct http_resp *resp);
 int api_reasons_put(struct http_req *req, struct http_resp *resp);
+int api_emails_send(struct http_req *req, struct http_resp *resp);
+int api_outbox_list(struct http_req *req, struct http_resp *resp);
+int api_outbox_get(struct http_req *req, struct http_resp *resp);
+int api_outbox_retry(struct http_req *req, struct http_resp *resp);
+int api_jobs_list(struct http_req *req, struct http_resp *resp);
+int api_greeting_templates_list(struct http_req *req, struct http_resp *resp);
+int api_greeting_templates_get(struct http_req *req, struct http_resp *resp);
+int api_greeting_templates_patch(struct http_req *req, struct http_resp *resp);
+int api_greetings_preview(struct http_req *req, struct http_resp *resp);
+int api_me_digest_get(struct http_req *req, struct http_resp *resp);
+int api_me_digest_put(struct http_req *req, struct http_resp *resp);
 
 /* Settings the api layer reads (set once by `serve` before the server starts). */
 struct api_settings {

@@ -99,6 +99,23 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/workdays/{day}", api_workdays_delete, ADMIN, 0, "Return a day to the rule"},
     {"GET", "/api/v1/activity-reasons", api_reasons_list, ALL, 0, "Reasons clients get in touch"},
     {"PUT", "/api/v1/activity-reasons/{code}", api_reasons_put, ADMIN, 0, "Add or change a reason"},
+    {"POST", "/api/v1/emails", api_emails_send, SALES, 0,
+     "Queue an e-mail to a client (logs its activity)"},
+    {"GET", "/api/v1/outbox", api_outbox_list, ADMIN, 0, "The outbox of e-mail"},
+    {"GET", "/api/v1/outbox/{id}", api_outbox_get, ADMIN, 0, "A message of the outbox"},
+    {"POST", "/api/v1/outbox/{id}/retry", api_outbox_retry, ADMIN, 0,
+     "Queue a failed message again"},
+    {"GET", "/api/v1/jobs", api_jobs_list, ADMIN, 0, "Background jobs and their recent runs"},
+    {"GET", "/api/v1/greeting-templates", api_greeting_templates_list, SALES, 0,
+     "Greeting e-mail templates"},
+    {"GET", "/api/v1/greeting-templates/{id}", api_greeting_templates_get, SALES, 0,
+     "A greeting template"},
+    {"PATCH", "/api/v1/greeting-templates/{id}", api_greeting_templates_patch, ADMIN, 0,
+     "Change a greeting template"},
+    {"GET", "/api/v1/greetings/preview", api_greetings_preview, SALES, 0,
+     "A greeting for a contact, rendered in his language"},
+    {"GET", "/api/v1/me/digest", api_me_digest_get, ALL, 0, "Own morning digest e-mail setting"},
+    {"PUT", "/api/v1/me/digest", api_me_digest_put, ALL, 0, "Turn the morning digest on or off"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

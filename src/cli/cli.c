@@ -17,6 +17,14 @@ struct config *cli_config_new(void)
     config_default(c, "connection_timeout", "30");
     config_default(c, "cookie_secure", "0");
     config_default(c, "smtp_url", "");
+    config_default(c, "smtp_tls", "none");
+    config_default(c, "smtp_user", "");
+    config_default(c, "smtp_password", "");
+    config_default(c, "smtp_from", "klientas@localhost");
+    config_default(c, "public_url", "");
+    config_default(c, "jobs_tick_ms", "1000");
+    config_default(c, "outbox_backoff_s", "10");
+    config_default(c, "outbox_give_up_s", "86400");
     return c;
 }
 

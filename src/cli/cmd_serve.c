@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "http/http.h"
+#include "jobs/scheduler.h"
 
 static const struct cli_option opts[] = {
     {"db", 1, "database URL: sqlite:PATH, PATH or postgres://... (default var/klientas.db)"},
@@ -60,7 +61,16 @@ int cmd_serve(int argc, char **argv)
     }
     fprintf(stderr, "klientas: serving http://%.*s:%d/\n",
             (int)(strrchr(sc.listen, ':') - sc.listen), sc.listen, server_port(srv));
+    /* Background jobs: their own thread and connection (signals are blocked already);
+     * stopped once the server has stopped, before the process exits. */
+    struct scheduler *jobs = scheduler_start(cfg);
+    if (!jobs) {
+        fprintf(stderr, "klientas: cannot start the background jobs (see the log)\n");
+        server_free(srv);
+        goto out;
+    }
     code = server_run(srv) ? EXIT_FAIL : EXIT_OK;
+    scheduler_stop(jobs);
     server_free(srv);
 out:
     config_free(cfg);
