@@ -93,12 +93,12 @@ def tmpdir(prefix="t"):
 
 
 def sanitizer_report(text):
-    """The first lines of a sanitizer report in text, or None."""
-    for mark in SANITIZER_MARKS:
-        i = text.find(mark)
-        if i >= 0:
-            start = text.rfind("\n", 0, max(0, i - 200)) + 1
-            return text[start : start + 3000]
+    """The sanitizer report in text (without the access log around it), or None."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if any(mark in line for mark in SANITIZER_MARKS):
+            report = [x for x in lines[i:] if not x.startswith('{"ts"')]
+            return "\n".join(report[:60])
     return None
 
 
@@ -337,8 +337,9 @@ class Server:
         self.proc = None
         self.returncode = None
         Server._n += 1
-        self.stderr_path = os.path.join(workdir, f"server-{Server._n}.stderr")
-        self.stdout_path = os.path.join(workdir, f"server-{Server._n}.stdout")
+        self.name = f"server-{Server._n}"
+        self.stderr_path = self.stdout_path = None
+        self.stderr_paths = []  # one per start, all checked when the server stops
 
     def command(self, port):
         cmd = [BIN, "serve", "--db", "sqlite:" + self.db, "--web-root", self.web_root]
@@ -351,6 +352,10 @@ class Server:
         ready_port says where to look)."""
         for _attempt in range(5):
             port = (self.fixed_port or free_port()) if listen else None
+            k = len(self.stderr_paths) + 1
+            self.stderr_path = os.path.join(self.workdir, f"{self.name}-{k}.stderr")
+            self.stdout_path = os.path.join(self.workdir, f"{self.name}-{k}.stdout")
+            self.stderr_paths.append(self.stderr_path)
             out = open(self.stdout_path, "ab")
             err = open(self.stderr_path, "ab")
             try:
@@ -395,12 +400,23 @@ class Server:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def stderr(self):
-        try:
-            with open(self.stderr_path, "r", errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+    def death_report(self):
+        """Why the server is gone: its exit status and sanitizer report or last words."""
+        rc = self.proc.poll() if self.proc is not None else self.returncode
+        err = self.stderr()
+        return (f"the server (port {self.port}) died with exit status {rc}:\n"
+                f"{sanitizer_report(err) or err[-3000:]}")
+
+    def stderr(self, every_start=False):
+        """The stderr of the latest start (or of every start)."""
+        text = ""
+        for path in self.stderr_paths if every_start else [self.stderr_path]:
+            try:
+                with open(path, "r", errors="replace") as f:
+                    text += f.read()
+            except (OSError, TypeError):
+                pass
+        return text
 
     def stop(self, timeout=None, check=True):
         """SIGTERM, then SIGKILL after timeout. Returns the exit code (None if it had to be
@@ -421,7 +437,7 @@ class Server:
         self.returncode = None if killed else self.proc.returncode
         self.proc = None
         if check:
-            check_sanitizers(self.stderr(), f"klientas serve (port {self.port})")
+            check_sanitizers(self.stderr(every_start=True), f"klientas serve (port {self.port})")
             if killed:
                 raise AssertionError(f"server on port {self.port} ignored SIGTERM; killed")
             if self.returncode != 0:
@@ -506,6 +522,17 @@ class ServerCase(Case):
     def tearDownClass(cls):
         if cls.server is not None:
             cls.server.stop()
+
+    def setUp(self):
+        # A server that died in an earlier test (reported there) is started again, on the
+        # same database, so that one crash does not fail every later test of the class.
+        if self.server is not None and not self.server.running():
+            self.server.start()
+            type(self).port = self.server.port
+
+    def tearDown(self):
+        if self.server is not None and not self.server.running():
+            self.fail(self.server.death_report())
 
     @classmethod
     def bearer(cls, role):

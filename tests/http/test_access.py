@@ -90,6 +90,9 @@ class AccessWalk(harness.ServerCase):
         """Call every route as who (a role, or None for anonymous) and check the answer."""
         checked = 0
         for method, pattern, roles in self.ordered():
+            if not self.server.running():
+                self.fail(f"walking as {who or 'anonymous'}, before {method} {pattern}: "
+                          + self.server.death_report())
             path = self.fill(pattern)
             body = {} if method in harness.UNSAFE else None
             with self.subTest(who=who or "anonymous", route=f"{method} {pattern}"):
