@@ -23,7 +23,7 @@
 
 /* ---- store: the SQL of the feed (see calfeed.h) ---- */
 
-static int feed_find_live(struct db *db, int64_t user_id, struct calfeed_token *out)
+static int calfeed_find_live(struct db *db, int64_t user_id, struct calfeed_token *out)
 {
     struct db_stmt st;
     int rc = db_query(db, &st,
@@ -48,8 +48,8 @@ static int feed_find_live(struct db *db, int64_t user_id, struct calfeed_token *
 }
 
 /* Prepare sql and bind the ids of binds to its placeholders, in order. */
-static int feed_prepare(struct db *db, struct db_stmt *st, const char *sql, const int64_t *binds,
-                        int nb)
+static int calfeed_prepare(struct db *db, struct db_stmt *st, const char *sql, const int64_t *binds,
+                           int nb)
 {
     if (db_prepare(db, st, sql))
         return KL_EDB;
@@ -83,7 +83,7 @@ static int calfeed_token_make(struct db *db, const struct principal *who, int re
     *unique = 0;
     if ((rc = db_begin(db)))
         return KL_EDB;
-    rc = feed_find_live(db, who->user_id, &cur);
+    rc = calfeed_find_live(db, who->user_id, &cur);
     if (rc && rc != KL_ENOTFOUND)
         goto out;
     if (!rc && !reset) { /* made meanwhile by a concurrent call */
@@ -116,7 +116,7 @@ static int calfeed_token_make(struct db *db, const struct principal *who, int re
                             after)))
         rc = db_commit(db);
 out:
-    db_rollback(db); /* after the commit, or when nothing was written: a no-op */
+    db_rollback(db); /* undoes a failed round; a no-op after the commit */
     json_decref(before);
     json_decref(after);
     if (!rc)
@@ -130,7 +130,7 @@ int calfeed_token_get(struct db *db, const struct principal *who, int reset,
     int rc, unique = 0;
 
     if (!reset) {
-        rc = feed_find_live(db, who->user_id, out);
+        rc = calfeed_find_live(db, who->user_id, out);
         if (rc != KL_ENOTFOUND)
             return rc ? calfeed_fail_db(who, err) : 0;
     }
@@ -270,7 +270,7 @@ static int calfeed_load_tasks(struct db *db, struct arena *a, const struct princ
                    "ORDER BY t.due_at DESC, t.id DESC LIMIT ?");
     binds[nb++] = who->user_id;
     binds[nb++] = CALFEED_MAX_TASKS;
-    if ((rc = feed_prepare(db, &st, sql.data, binds, nb)))
+    if ((rc = calfeed_prepare(db, &st, sql.data, binds, nb)))
         goto out;
     while ((rc = db_step(&st)) == DB_ROW) {
         struct calfeed_item *it = calfeed_push(a, l);
@@ -315,7 +315,7 @@ static int calfeed_load_activities(struct db *db, struct arena *a, const struct 
     repo_client_scope_sql(scope, &sql, binds, &nb);
     buf_printf(&sql, " ORDER BY a.%s, a.id LIMIT ?", callback ? "callback_at" : "at");
     binds[nb++] = callback ? CALFEED_MAX_CALLBACKS : CALFEED_MAX_MEETINGS;
-    if ((rc = feed_prepare(db, &st, sql.data, binds, nb)))
+    if ((rc = calfeed_prepare(db, &st, sql.data, binds, nb)))
         goto out;
     while ((rc = db_step(&st)) == DB_ROW) {
         struct calfeed_item *it = calfeed_push(a, l);
