@@ -422,6 +422,11 @@ static const struct msg catalogue[] = {
      {"No client with this id among the clients you can see",
       "Tarp jums matomų klientų nėra kliento su šiuo id",
       "Среди видимых вам клиентов нет клиента с таким id"}},
+    {"err.import_id_mismatch",
+     {"This id belongs to a client with another company code; correct the id or leave it empty",
+      "Šis id priklauso klientui su kitu įmonės kodu; pataisykite id arba palikite jį tuščią",
+      "Этот id принадлежит клиенту с другим кодом предприятия; исправьте id или оставьте его "
+      "пустым"}},
     {"err.import_ambiguous",
      {"Several of your clients without a company code have this name; add the company code or "
       "the id",
