@@ -250,7 +250,11 @@ static struct MHD_Response *make_response(struct http_req *req, struct http_resp
         resp->body.len, resp->body.data ? resp->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
     if (resp->content_type)
         MHD_add_response_header(r, "Content-Type", resp->content_type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    int own_cache = 0;
+    for (int i = 0; i < resp->nheaders; i++)
+        own_cache |= !strcasecmp(resp->headers[i].name, "Cache-Control");
+    if (!own_cache)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     for (int i = 0; i < resp->nheaders; i++)
         MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
@@ -333,6 +337,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return respond(req);
 }
 
+/* The path as the access log shows it: secret capability paths (calendar feeds) are
+ * not written to logs. */
+static const char *log_path(const char *path)
+{
+    return !strncmp(path, "/calendar/", 10) ? "/calendar/***" : path;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -345,7 +356,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     int status = req->responded ? req->status : 0;
     metrics_observe(srv, req->route_index, status, secs);
     log_kv(LOG_INFO, "request", "request_id", 's', req->request_id, "method", 's', req->method,
-           "path", 's', req->path, "route", 's', req->route ? req->route->pattern : NULL, "status",
+           "path", 's', log_path(req->path), "route", 's', req->route ? req->route->pattern : NULL, "status",
            'i', (long long)status, "ms", 'd', secs * 1000.0, "user_id", 'i',
            (long long)(req->who ? req->who->user_id : 0), "addr", 's', req->addr, "completed", 'i',
            (long long)(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK), NULL);
