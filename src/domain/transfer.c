@@ -480,81 +480,83 @@ void transfer_csv_field(struct buf *out, const char *s, char delimiter)
 
 int transfer_parse_money(const char *in, int64_t *minor, char currency[4])
 {
-    char digits[64];
-    size_t k = 0;
-    const char *s = in;
-    currency[0] = '\0';
-    /* Drop spaces (also no-break ones), apostrophes and a euro sign; take a currency
-     * code at either end. */
     char clean[64];
     size_t c = 0;
-    for (; *s; s++) {
-        if (!strncmp(s, "\xC2\xA0", 2) || !strncmp(s, "\xE2\x80\xAF", 3) ||
-            !strncmp(s, "\xE2\x82\xAC", 3)) {
-            s += s[0] == '\xC2' ? 1 : 2;
-            if (s[-1] == '\xAC' && s[-2] == '\x82')
-                snprintf(currency, 4, "EUR");
-            continue;
-        }
-        if (*s == ' ' || *s == '\'')
-            continue;
-        if (c + 1 >= sizeof(clean))
+    currency[0] = '\0';
+    /* Drop spaces (also no-break ones) and apostrophes that group digits; a euro sign
+     * or a currency code at either end names the currency. */
+    for (const char *s = in; *s;) {
+        if (!strncmp(s, "\xE2\x82\xAC", 3)) {
+            snprintf(currency, 4, "EUR");
+            s += 3;
+        } else if (!strncmp(s, "\xC2\xA0", 2)) {
+            s += 2;
+        } else if (!strncmp(s, "\xE2\x80\xAF", 3)) {
+            s += 3;
+        } else if (*s == ' ' || *s == '\'') {
+            s++;
+        } else if (c + 1 < sizeof(clean)) {
+            clean[c++] = *s++;
+        } else {
             return KL_EINVAL;
-        clean[c++] = *s;
+        }
     }
     clean[c] = '\0';
     char *p = clean;
-    if (c >= 3 && isalpha((unsigned char)p[0]) && isalpha((unsigned char)p[1]) &&
-        isalpha((unsigned char)p[2])) {
+    int code_at = c >= 3 && isalpha((unsigned char)p[0]) && isalpha((unsigned char)p[1]) &&
+                          isalpha((unsigned char)p[2])
+                      ? 0
+                  : c >= 3 && isalpha((unsigned char)p[c - 1]) &&
+                          isalpha((unsigned char)p[c - 2]) && isalpha((unsigned char)p[c - 3])
+                      ? (int)c - 3
+                      : -1;
+    if (code_at >= 0) {
         for (int i = 0; i < 3; i++)
-            currency[i] = (char)toupper((unsigned char)p[i]);
+            currency[i] = (char)toupper((unsigned char)p[code_at + i]);
         currency[3] = '\0';
-        p += 3;
-        c -= 3;
-    } else if (c >= 3 && isalpha((unsigned char)p[c - 1]) && isalpha((unsigned char)p[c - 2]) &&
-               isalpha((unsigned char)p[c - 3])) {
-        for (int i = 0; i < 3; i++)
-            currency[i] = (char)toupper((unsigned char)p[c - 3 + i]);
-        currency[3] = '\0';
-        p[c - 3] = '\0';
+        memmove(p + code_at, p + code_at + 3, c - (size_t)code_at - 2);
         c -= 3;
     }
     if (!c)
         return KL_EINVAL;
-    /* The last separator is the decimal one when 1 or 2 digits follow it; with 3 digits
-     * after it, every separator groups thousands. */
-    const char *last = NULL;
-    for (const char *q = p; *q; q++)
+    /* The last separator is the decimal mark when 1 or 2 digits follow it; otherwise every
+     * separator groups thousands. Groups after the first have exactly 3 digits. */
+    char *last = NULL;
+    for (char *q = p; *q; q++)
         if (*q == '.' || *q == ',')
             last = q;
     size_t after = last ? strlen(last + 1) : 0;
     int decimal = last && (after == 1 || after == 2);
-    if (last && !decimal && after != 3)
-        return KL_EINVAL;
-    char thousands = decimal ? (*last == '.' ? ',' : '.') : (last ? *last : 0);
-    int cents = 0, ndec = 0;
-    for (const char *q = p; *q; q++) {
-        if (decimal && q == last) {
-            ndec = -1; /* from here on: the decimals */
+    char group = decimal ? (*last == '.' ? ',' : '.') : (last ? *last : '\0');
+    char *int_end = decimal ? last : p + c;
+    char digits[24];
+    size_t k = 0, run = 0;
+    int groups = 0;
+    for (char *q = p; q < int_end; q++) {
+        if (group && *q == group) {
+            if (!run || (groups && run != 3) || (!groups && run > 3))
+                return KL_EINVAL;
+            groups++;
+            run = 0;
             continue;
         }
-        if (*q == thousands && thousands && ndec == 0)
-            continue;
-        if (!isdigit((unsigned char)*q))
-            return KL_EINVAL;
-        if (ndec < 0 || ndec > 0) {
-            cents = cents * 10 + (*q - '0');
-            ndec = ndec < 0 ? 1 : ndec + 1;
-            continue;
-        }
-        if (k + 1 >= sizeof(digits) || k >= 15)
+        if (!isdigit((unsigned char)*q) || k >= 15)
             return KL_EINVAL;
         digits[k++] = *q;
+        run++;
     }
-    if (!k && ndec == 0)
+    if ((groups && run != 3) || (!k && !decimal))
         return KL_EINVAL;
-    if (ndec == 1)
-        cents *= 10;
+    int64_t cents = 0;
+    if (decimal) {
+        for (const char *q = last + 1; *q; q++) {
+            if (!isdigit((unsigned char)*q))
+                return KL_EINVAL;
+            cents = cents * 10 + (*q - '0');
+        }
+        if (after == 1)
+            cents *= 10;
+    }
     digits[k] = '\0';
     *minor = (k ? strtoll(digits, NULL, 10) : 0) * 100 + cents;
     return 0;
