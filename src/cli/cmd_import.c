@@ -77,14 +77,14 @@ static void cmd_import_print(const struct transfer_report *rep, const char *what
         printf("column ignored (no field has this name): %s\n", rep->ignored_columns[k]);
     json_array_foreach(json_object_get(j, "errors"), i, e)
     {
+        /* The message names the column; the field it was taken for follows. */
         const char *col = json_string_value(json_object_get(e, "column"));
         const char *field = json_string_value(json_object_get(e, "field"));
-        printf("line %lld", (long long)json_integer_value(json_object_get(e, "line")));
+        printf("line %lld: %s", (long long)json_integer_value(json_object_get(e, "line")),
+               json_string_value(json_object_get(e, "message")));
         if (col && field && strcmp(col, field))
-            printf(", %s (%s)", col, field);
-        else if (col || field)
-            printf(", %s", col ? col : field);
-        printf(": %s\n", json_string_value(json_object_get(e, "message")));
+            printf(" [%s]", field);
+        printf("\n");
     }
     if (rep->error_count > rep->n_issues)
         printf("... and %ld more\n", rep->error_count - rep->n_issues);
@@ -134,7 +134,9 @@ int cmd_import(int argc, char **argv)
         goto out;
     }
     const char *map = config_get(cfg, "mapping");
-    if (map && !json_is_object(mapping = json_loads(map, JSON_REJECT_DUPLICATES, NULL))) {
+    if (map)
+        mapping = json_loads(map, JSON_REJECT_DUPLICATES, NULL);
+    if (map && !json_is_object(mapping)) {
         fprintf(stderr, "klientas: --mapping must be a JSON object like '{\"Firma\":\"name\"}'\n");
         goto out;
     }
