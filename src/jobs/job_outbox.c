@@ -60,13 +60,14 @@ static int progress_cb(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl
     return atomic_load((atomic_int *)clientp) ? 1 : 0;
 }
 
-/* Keep the last reply line of the SMTP server (libcurl's own message names only the
- * code): "550 5.1.1 User unknown" tells an admin more than "RCPT failed: 550". */
+/* Keep the last refusal of the SMTP server (libcurl's own message names only the code):
+ * "550 5.1.1 User unknown" tells an admin more than "RCPT failed: 550". */
 static int debug_cb(CURL *handle, curl_infotype type, char *data, size_t size, void *userp)
 {
     char *last = userp;
     (void)handle;
-    if (type != CURLINFO_HEADER_IN || size < 3)
+    /* Only refusals: after one, libcurl's QUIT brings a "221 Bye" that says nothing. */
+    if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
         return 0;
     while (size && (data[size - 1] == '\r' || data[size - 1] == '\n'))
         size--;
@@ -183,12 +184,14 @@ int job_outbox_run(struct job_ctx *ctx)
     const char *url = smtp_url(ctx);
     const char *from_name, *from;
     outbox_parse_mailbox(ctx->arena, outbox_settings.smtp_from, &from_name, &from);
-    int64_t hold_until = 0; /* the server is unreachable: the rest wait until then */
+    /* When the server cannot be reached, the rest of the batch is not tried one by one
+     * (each would wait for the same timeout): they share the failure and its backoff. */
+    char down[OUTBOX_ERROR_MAX] = "";
     for (int i = 0; i < n; i++) {
         struct outbox_row *r = &rows[i];
         int64_t now = time_now();
-        if (hold_until || atomic_load(ctx->stopping)) {
-            if (!(rc = outbox_release(ctx->db, r, ctx->node, hold_until ? hold_until : now)))
+        if (atomic_load(ctx->stopping)) {
+            if (!(rc = outbox_release(ctx->db, r, ctx->node, now)))
                 released++;
             continue;
         }
@@ -196,7 +199,11 @@ int job_outbox_run(struct job_ctx *ctx)
             continue; /* taken back (stale) by another server: not ours to send */
         long code = 0;
         char err[OUTBOX_ERROR_MAX];
-        CURLcode crc = send_one(ctx, curl, url, from, r, &code, err, sizeof(err));
+        CURLcode crc = CURLE_COULDNT_CONNECT;
+        if (down[0])
+            snprintf(err, sizeof(err), "%s", down);
+        else
+            crc = send_one(ctx, curl, url, from, r, &code, err, sizeof(err));
         enum job_outbox_verdict v = job_outbox_classify((int)crc, code);
         now = time_now();
         if (v == JOB_OUTBOX_SENT) {
@@ -215,8 +222,8 @@ int job_outbox_run(struct job_ctx *ctx)
             log_kv(final ? LOG_WARN : LOG_INFO, final ? "mail failed" : "mail deferred",
                    "outbox_id", 'i', (long long)r->id, "attempts", 'i', (long long)r->attempts,
                    "error", 's', err, NULL);
-            if (v == JOB_OUTBOX_RETRY && unreachable(crc))
-                hold_until = now + outbox_backoff(outbox_settings.backoff_s, 1);
+            if (v == JOB_OUTBOX_RETRY && unreachable(crc) && !down[0])
+                snprintf(down, sizeof(down), "%s", err);
         }
         if (rc == KL_EDB)
             break;
