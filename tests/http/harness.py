@@ -400,6 +400,14 @@ class Server:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def died(self, wait=None):
+        """After a failed request: is the server gone? Waits a moment for a dying process
+        (a sanitizer report is printed before the exit)."""
+        deadline = time.monotonic() + (wait if wait is not None else 3 * SLOW)
+        while self.running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self.running()
+
     def death_report(self):
         """Why the server is gone: its exit status and sanitizer report or last words."""
         rc = self.proc.poll() if self.proc is not None else self.returncode
@@ -530,8 +538,10 @@ class ServerCase(Case):
             self.server.start()
             type(self).port = self.server.port
 
+    death_reported = False  # set by a test that already told how the server died
+
     def tearDown(self):
-        if self.server is not None and not self.server.running():
+        if self.server is not None and not self.server.running() and not self.death_reported:
             self.fail(self.server.death_report())
 
     @classmethod
