@@ -542,6 +542,52 @@ class Digest(OutboxBase):
         self.assertEqual(len([x for x in r if x["to"] == "tomas@prekyba.test"]), 1)
 
 
+class StopDuringDelivery(harness.Case):
+    """SIGTERM while a transfer hangs (a mail server that accepts and never answers): the
+    server stops at once and cleanly, and the message is queued again, not lost."""
+
+    def test_sigterm_aborts_the_transfer_and_keeps_the_message(self):
+        import socket
+        d = harness.tmpdir("StopDuringDelivery")
+        db, tokens = harness.demo_db(d)
+        hole = socket.socket()
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(8)
+        port = hole.getsockname()[1]
+        server = harness.Server(db, d, env={"KLIENTAS_SMTP_URL": f"smtp://127.0.0.1:{port}",
+                                            "KLIENTAS_JOBS_TICK_MS": "100"}).start()
+        try:
+            auth = harness.Bearer(tokens["manager"])
+            cid = server.get("/api/v1/clients?limit=1", auth=auth).json()["items"][0]["id"]
+            r = server.req("POST", "/api/v1/emails", {"to": "x@example.test", "subject": "Hang",
+                                                      "body": "x", "client_id": cid}, auth=auth)
+            self.assertEqual(r.status, 201, r.describe())
+            id = r.json()["id"]
+            admin = harness.Bearer(tokens["admin"])
+            deadline = time.monotonic() + 20 * SLOW
+            while time.monotonic() < deadline:
+                row = server.get(f"/api/v1/outbox/{id}", auth=admin).json()
+                if row["status"] == "sending" and row["attempts"] == 1:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(row["status"], "sending", row)
+            t0 = time.monotonic()
+            self.assertEqual(server.stop(), 0)
+            self.assertLess(time.monotonic() - t0, 5 * SLOW, "stopping waited for the transfer")
+        finally:
+            if server.running():
+                server.kill()
+            hole.close()
+        con = sqlite3.connect(db)
+        try:
+            status, error = con.execute("SELECT status, last_error FROM outbox WHERE id = ?",
+                                        (id,)).fetchone()
+        finally:
+            con.close()
+        self.assertEqual(status, "queued")
+        self.assertTrue(error)
+
+
 def _pg_test(*args):
     script = os.path.join(harness.REPO, "scripts", "pg-test")
     return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
