@@ -3,7 +3,6 @@
  * greetings.c - greeting templates and the preview of a greeting (domain, R14).
  */
 #include <string.h>
-#include <time.h>
 
 #include "greetings.h"
 
@@ -257,13 +256,12 @@ int greetings_preview(struct db *db, struct arena *a, const struct principal *wh
             int n = 0, best = -1, best_days = 1000;
             if (repo_holiday_list(db, a, &list, &n))
                 return db_fail(who, err);
-            time_t now = (time_t)time_now();
-            struct tm tm;
-            gmtime_r(&now, &tm);
+            /* "Next" from the caller's today, in his time zone. */
+            struct day today = time_local_day(who->tz, time_now());
             for (int i = 0; i < n; i++) {
                 if (!c.industry || strcmp(list[i].industry, c.industry))
                     continue;
-                int d = days_ahead(tm.tm_mon + 1, tm.tm_mday, list[i].month, list[i].day);
+                int d = days_ahead(today.m, today.d, list[i].month, list[i].day);
                 if (d < best_days)
                     best = i, best_days = d;
             }
