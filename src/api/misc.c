@@ -231,10 +231,14 @@ static int holiday_apply(struct http_req *req, json_t *b, struct holiday *h)
         if (validate_text(names[i], *dst[i], 1, names[i][0] == 'i' ? 100 : 200, 0, &err))
             return api_fail(req, KL_EINVAL, &err);
     }
-    if (api_has(b, "month"))
-        h->month = (int)api_id(b, "month");
-    if (api_has(b, "day"))
-        h->day = (int)api_id(b, "day");
+    if (api_has(b, "month")) {
+        int64_t m = api_id(b, "month");
+        h->month = m >= 1 && m <= 12 ? (int)m : 0;
+    }
+    if (api_has(b, "day")) {
+        int64_t d = api_id(b, "day");
+        h->day = d >= 1 && d <= 31 ? (int)d : 0;
+    }
     if (h->month < 1 || h->month > 12)
         return bad(req, "month", "err.range", "1-12");
     if (h->day < 1 || h->day > days[h->month - 1])
@@ -265,6 +269,8 @@ int api_holidays_create(struct http_req *req, struct http_resp *resp)
         return api_fail(req, KL_EDB, NULL);
     }
     api_etag(req, resp, h.version);
+    resp_header(req, resp, "Location",
+                arena_printf(&req->arena, "/api/v1/holidays/%lld", (long long)h.id));
     resp_json(resp, 201, holiday_json(&h));
     return 0;
 }

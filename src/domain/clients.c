@@ -696,6 +696,10 @@ int clients_create(struct db *db, struct arena *a, const struct principal *who, 
         return rc;
     if ((who->role & ROLE_MANAGER) && c.owner_id != who->user_id)
         return kl_error_set(err, KL_EFORBIDDEN, "owner_id", "err.owner_reassign", NULL);
+    /* A card without an owner is seen by the director and admins only: a head who made
+     * one would lose it at once. */
+    if ((who->role & ROLE_HEAD) && !c.owner_id)
+        return kl_error_set(err, KL_EINVAL, "owner_id", "err.required", NULL);
     c.created_by = who->user_id;
     if ((rc = db_begin(db)))
         return db_fail(who, err);
@@ -761,6 +765,18 @@ int clients_update(struct db *db, struct arena *a, const struct principal *who, 
     if ((rc = apply_body(a, body, &c, err)) || (rc = check_client(a, &c, err))) {
         json_decref(before);
         goto fail;
+    }
+    {
+        /* A change that changes nothing writes nothing (no new version, no history). */
+        json_t *now_json = client_to_json(NULL, a, &c);
+        int same = json_equal(before, now_json);
+        json_decref(now_json);
+        if (same) {
+            json_decref(before);
+            db_rollback(db);
+            *out = c;
+            return 0;
+        }
     }
     if (c.owner_id != old_owner) {
         if (!may_reassign(who)) {
@@ -1189,8 +1205,15 @@ static int after_contact_change(struct db *db, struct arena *a, const struct pri
     int rc = search_reindex_client(db, a, c->id);
     if (!rc && !c->issued_at) {
         rc = maybe_issue(db, a, who, c);
-        if (!rc && c->issued_at)
+        if (!rc && c->issued_at) {
             rc = repo_client_update(db, c, c->version, NULL);
+            /* The card's version moved: its history says why. */
+            json_t *after =
+                json_pack("{s:b, s:I}", "issued", 1, "issue_seconds", (json_int_t)c->issue_seconds);
+            if (!rc)
+                rc = audit_record_client(db, who, "client", c->id, c->id, "issue", NULL, after);
+            json_decref(after);
+        }
     }
     return rc;
 }

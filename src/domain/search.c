@@ -2,6 +2,7 @@
 /* search.c - full-text search over clients and their contacts (domain). */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
 #include <unistr.h>
@@ -157,6 +158,44 @@ int search_query_words(struct arena *a, const char *q, const char **words, int m
     return n;
 }
 
+/* How well a client's folded name answers the query words: 3 when the name begins with
+ * the first word and every word starts a word of the name, 2 when every word starts a word
+ * of the name, 1 when the match is elsewhere (codes, contacts, notes...). */
+static int name_score(const char *name_key, const char **words, int nw)
+{
+    int all = 1;
+    for (int i = 0; i < nw && all; i++) {
+        size_t wl = strlen(words[i]);
+        int found = 0;
+        for (const char *p = name_key; p && *p && !found;) {
+            if (!strncmp(p, words[i], wl))
+                found = 1;
+            p = strchr(p, ' ');
+            if (p)
+                p++;
+        }
+        all = found;
+    }
+    if (!all)
+        return 1;
+    return !strncmp(name_key, words[0], strlen(words[0])) ? 3 : 2;
+}
+
+struct scored {
+    int64_t id;
+    int score;
+    const char *key;
+};
+
+static int cmp_scored(const void *pa, const void *pb)
+{
+    const struct scored *a = pa, *b = pb;
+    if (a->score != b->score)
+        return b->score - a->score;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->id < b->id ? -1 : a->id > b->id);
+}
+
 int search_clients(struct db *db, struct arena *a, const struct client_scope *scope, const char *q,
                    int limit, int64_t **ids, int *n)
 {
@@ -174,6 +213,10 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
         buf_puts(&match, words[i]);
         buf_puts(&match, db->dialect->term_close);
     }
+    /* Candidates come from the index in its own order; they are ranked here, by how well
+     * the name answers the query, then alphabetically. Fetching a bounded pool of them keeps
+     * a two-letter query on a million clients fast. */
+    int pool = limit * 10 < 200 ? 200 : limit * 10 > 2000 ? 2000 : limit * 10;
     int64_t binds[24];
     int nb = 0;
     buf_puts(&sql, db->dialect->search_from);
@@ -181,6 +224,8 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
     repo_client_scope_sql(scope, &sql, binds, &nb);
     buf_puts(&sql, " LIMIT ?");
     struct db_stmt st;
+    struct scored *cand = arena_alloc(a, sizeof(*cand) * (size_t)pool);
+    int nc = 0;
     int rc = db_prepare(db, &st, sql.data);
     int idx = 1;
     if (!rc)
@@ -188,14 +233,21 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
     for (int i = 0; !rc && i < nb; i++)
         rc = db_bind_int64(&st, idx++, binds[i]);
     if (!rc)
-        rc = db_bind_int64(&st, idx++, limit);
+        rc = db_bind_int64(&st, idx++, pool);
     if (!rc) {
-        while ((rc = db_step(&st)) == DB_ROW && *n < limit)
-            (*ids)[(*n)++] = db_int64(&st, 0);
+        while ((rc = db_step(&st)) == DB_ROW && nc < pool) {
+            cand[nc].id = db_int64(&st, 0);
+            cand[nc].key = arena_strdup(a, db_text(&st, 1));
+            cand[nc].score = name_score(cand[nc].key ? cand[nc].key : "", words, nw);
+            nc++;
+        }
         rc = rc < 0 ? rc : 0;
     }
     if (st.impl)
         db_finish(&st);
+    qsort(cand, (size_t)nc, sizeof(*cand), cmp_scored);
+    for (int i = 0; !rc && i < nc && *n < limit; i++)
+        (*ids)[(*n)++] = cand[i].id;
     buf_release(&match);
     buf_release(&sql);
     return rc;

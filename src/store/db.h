@@ -60,9 +60,9 @@ struct db_dialect {
     /* Full-text search over the folded text of clients (see domain/search.c):
      * search_clear (id) removes a client's text (NULL when search_store replaces it),
      * search_store (id, text) stores it, search_from starts a query selecting clients.id
-     * whose text matches the bound query (one parameter), to which conditions on clients
-     * are appended with AND; a prefix term is term_open WORD term_close, terms are joined
-     * by search_and. */
+     * and clients.name_key of the clients whose text matches the bound query (one
+     * parameter), to which conditions on clients are appended with AND; a prefix term is
+     * term_open WORD term_close, terms are joined by search_and. */
     const char *search_clear;
     const char *search_store;
     const char *search_from;

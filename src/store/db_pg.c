@@ -71,7 +71,8 @@ const struct db_dialect db_pg_dialect = {
     .search_clear = NULL,
     .search_store = "UPDATE clients SET search_body = b.body FROM (SELECT CAST(? AS BIGINT) AS "
                     "id, CAST(? AS TEXT) AS body) b WHERE clients.id = b.id",
-    .search_from = "SELECT clients.id FROM clients WHERE to_tsvector('simple', search_body) @@ "
+    .search_from = "SELECT clients.id, clients.name_key FROM clients WHERE to_tsvector('simple', "
+                   "search_body) @@ "
                    "to_tsquery('simple', ?)",
     .term_open = "",
     .term_close = ":*",

@@ -39,8 +39,9 @@ const struct db_dialect db_sqlite_dialect = {
     .ilike = "LIKE",
     .search_clear = "DELETE FROM client_search WHERE rowid = ?",
     .search_store = "INSERT INTO client_search (rowid, body) VALUES (?, ?)",
-    .search_from = "SELECT clients.id FROM client_search JOIN clients ON clients.id = "
-                   "client_search.rowid WHERE client_search MATCH ?",
+    .search_from =
+        "SELECT clients.id, clients.name_key FROM client_search JOIN clients ON clients.id = "
+        "client_search.rowid WHERE client_search MATCH ?",
     .term_open = "\"",
     .term_close = "\"*",
     .search_and = " ",
