@@ -893,9 +893,10 @@ static int email_known(json_t *arr, const char *p)
 
 /* Add the contact to client c, or complete the one with the same name: a different
  * position, birthday, notes or decision-maker flag replaces the stored one, phones and
- * e-mails not yet known are added. *outcome: 0 unchanged, 1 created, 2 updated. Domain
- * errors keep the domain's field names (name, phones[0], ...). */
-static int import_contact(struct import *x, struct arena *ra, const struct client *c,
+ * e-mails not yet known are added. fresh: c was created by the same row. *outcome: 0
+ * unchanged, 1 created, 2 updated. Domain errors keep the domain's field names (name,
+ * phones[0], ...). */
+static int import_contact(struct import *x, struct arena *ra, const struct client *c, int fresh,
                           const struct contact_in *in, int *outcome, struct kl_error *e)
 {
     struct contact *list = NULL, *k = NULL, out;
@@ -904,7 +905,8 @@ static int import_contact(struct import *x, struct arena *ra, const struct clien
     *outcome = 0;
     if (!in->name)
         return kl_error_set(e, KL_EINVAL, "name", "err.required", NULL);
-    if ((rc = contacts_list(&x->row_db, ra, x->who, c->id, &list, &n, e)))
+    /* A client created by this very row has no contacts to match yet. */
+    if (!fresh && (rc = contacts_list(&x->row_db, ra, x->who, c->id, &list, &n, e)))
         return rc;
     const char *key = header_key(ra, in->name);
     for (int i = 0; i < n && !k; i++)
@@ -1257,7 +1259,7 @@ static int row_apply(struct import *x, struct arena *ra, struct row *r, int *cli
         goto out;
     }
     if (in.name) {
-        rc = import_contact(x, ra, &c, &in, contact_outcome, e);
+        rc = import_contact(x, ra, &c, *client_outcome == 1, &in, contact_outcome, e);
         if (rc)
             *bad = contact_error_field(e->field);
     }
@@ -1760,7 +1762,7 @@ int transfer_import_contacts_vcard(struct db *db, struct arena *a, const struct 
             in.emails[in.n_emails++] = v->emails[k];
         rc = row_begin(&x);
         if (!rc) {
-            rc = import_contact(&x, &ra, &c, &in, &outcome, &e);
+            rc = import_contact(&x, &ra, &c, 0, &in, &outcome, &e);
             int rc2 = row_end(&x, rc != 0);
             if (!rc && rc2)
                 rc = rc2;
