@@ -4,6 +4,7 @@
 and `backup` (a consistent copy made while the server writes, which `serve` opens with
 everything committed before it began; no overwriting; PostgreSQL is pointed to pg_dump)."""
 
+import concurrent.futures
 import os
 import re
 import sqlite3
@@ -33,11 +34,11 @@ class CommandLine(harness.ServerCase):
         p = cli_ok("--help")
         listed = re.findall(r"^  ([a-z]+) ", p.stdout.split("commands:")[1], re.M)
         self.assertTrue(set(COMMANDS) <= set(listed), listed)
-        for argv in [[c, "--help"] for c in listed if c != "version"] + [
-                ["help"], ["-h"], ["user", "add", "--help"], ["token", "create", "--help"],
-                ["serve", "-h"]]:
+        cases = [[c, "--help"] for c in listed if c != "version"] + [
+            ["help"], ["-h"], ["user", "add", "--help"], ["token", "create", "--help"],
+            ["serve", "-h"]]
+        for argv, p in zip(cases, run_many(cases)):
             with self.subTest(argv=argv):
-                p = run_cli(*argv)
                 self.assertEqual(p.returncode, 0, p.stderr)
                 self.assertIn("usage", p.stdout.lower())
                 self.assertEqual(p.stderr, "")
@@ -63,9 +64,8 @@ class CommandLine(harness.ServerCase):
             ["token", "create", "--no-such-option"],
             ["token", "create", "--db", self.sqlite_url(), "--login", "admin"],
         ]
-        for argv in cases:
+        for argv, p in zip(cases, run_many(cases)):
             with self.subTest(argv=argv):
-                p = run_cli(*argv, input="")
                 self.assertEqual(p.returncode, 2, f"stdout: {p.stdout}\nstderr: {p.stderr}")
                 self.assertTrue(p.stderr.strip(), "no message on stderr")
                 self.assertEqual(p.stdout, "")
@@ -238,6 +238,12 @@ class CommandLine(harness.ServerCase):
         self.assertEqual(p.returncode, 1, p.stdout)
         self.assertIn("pg_dump", p.stderr)
         self.assertFalse(os.path.exists(out))
+
+
+def run_many(cases):
+    """Run several `klientas` command lines at once (each is mostly start-up time)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda argv: run_cli(*argv, input=""), cases))
 
 
 def _list(port, path, token):
