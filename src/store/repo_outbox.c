@@ -271,9 +271,10 @@ int repo_outbox_user_set_digest(struct db *db, int64_t id, int digest, const cha
 {
     int64_t changed = 0;
     int rc = db_execf(db, &changed,
-                      "UPDATE users SET digest = ?, email = ?, version = version + 1, "
-                      "updated_at = ? WHERE id = ?",
-                      "itii", (int64_t)(digest != 0), email, now, id);
+                      /* Not a change of the user record the users API versions: its
+                       * version (ETag) stays. */
+                      "UPDATE users SET digest = ?, email = ?, updated_at = ? WHERE id = ?", "itii",
+                      (int64_t)(digest != 0), email, now, id);
     return rc ? rc : changed ? 0 : KL_ENOTFOUND;
 }
 
