@@ -450,7 +450,10 @@ int server_run(struct server *srv)
         ;
     log_kv(LOG_INFO, "shutting down", "signal", 'i', (long long)sig, NULL);
     atomic_store(&srv->stopping, 1);
-    MHD_quiesce_daemon(srv->daemon); /* no new connections */
+    /* No MHD_quiesce_daemon: with the epoll thread pool of libmicrohttpd 0.9.75 it races
+     * with the workers ("Failed to remove listen FD from epoll set" and an abort). Requests
+     * that arrive from now on are answered 503 (see dispatch_api) while those in flight
+     * finish. */
     /* Let requests in flight finish (up to 10 s), then stop the workers. */
     for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
