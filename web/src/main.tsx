@@ -11,6 +11,7 @@ import { describeError } from './errors';
 import { t } from './i18n';
 import { SignIn } from './pages/SignIn';
 import { resolve, titleOf } from './routes';
+import { forgetTeam } from './team';
 import { anonymousLang, getState, navigate, signedIn, signedOut, update, useAppState } from './state';
 import './styles.css';
 
@@ -22,6 +23,7 @@ function loginPath(): string {
 setUnauthorizedHandler(() => {
   if (!getState().user) return;
   const to = loginPath();
+  forgetTeam();
   signedOut('signin.expired');
   navigate(to, true);
 });
@@ -88,11 +90,11 @@ function App() {
   else {
     const r = resolve(st.path, st.user);
     body = (
-      <Frame user={st.user} lang={st.lang} path={st.path} title={titleOf(r)}>
+      <Frame user={st.user} lang={st.lang} path={st.path} title={titleOf(r, st.user)} quickLog={st.quickLog}>
         {r.kind === 'page' ? (
-          <div key={r.route.path}>{r.route.render(st.user)}</div>
+          <div key={r.route.group ?? r.route.path}>{r.route.render(st.user, r.params)}</div>
         ) : (
-          <Message text={titleOf(r)} back />
+          <Message text={titleOf(r, st.user)} back />
         )}
       </Frame>
     );

@@ -20,6 +20,15 @@ export interface AppState {
   toasts: Toast[];
   /** Shown once on the sign-in page (session ended, signed out). */
   notice: MessageKey | null;
+  /** The quick-log dialog, when open, with what it was opened for. */
+  quickLog: QuickLogTarget | null;
+}
+
+/** What the quick-log dialog starts with (all optional: it can search). */
+export interface QuickLogTarget {
+  client?: { id: number; name: string };
+  contactId?: number | null;
+  type?: string;
 }
 
 const LANG_KEY = 'klientas.lang';
@@ -53,6 +62,7 @@ let state: AppState = {
   search: location.search,
   toasts: [],
   notice: null,
+  quickLog: null,
 };
 const listeners = new Set<() => void>();
 
@@ -118,3 +128,36 @@ export function navigate(to: string, replace = false): void {
 }
 
 window.addEventListener('popstate', () => update({ path: location.pathname, search: location.search }));
+
+export function openQuickLog(target: QuickLogTarget = {}): void {
+  update({ quickLog: target });
+}
+
+export function closeQuickLog(): void {
+  update({ quickLog: null });
+}
+
+// Data events: a page that shows activities (Today, a client's timeline)
+// reloads when one is logged anywhere (quick-log).
+type DataEvent = 'activity' | 'task';
+const dataListeners = new Map<DataEvent, Set<() => void>>();
+
+export function emit(ev: DataEvent): void {
+  for (const l of dataListeners.get(ev) ?? []) l();
+}
+
+export function useDataEvent(ev: DataEvent, fn: () => void): void {
+  useEffect(() => {
+    let set = dataListeners.get(ev);
+    if (!set) dataListeners.set(ev, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set?.delete(fn);
+    };
+  }, [ev, fn]);
+}
+
+/** The query parameters of the current address. */
+export function queryParams(): URLSearchParams {
+  return new URLSearchParams(state.search);
+}

@@ -6,11 +6,85 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { session, type User } from '../api';
 import { describeError } from '../errors';
 import { roleName, t, type Lang } from '../i18n';
-import { navFor, SECTIONS } from '../nav';
-import { navigate, rememberLang, signedOut, toast, update } from '../state';
+import { can, navFor, SALES, SECTIONS } from '../nav';
+import { getState, navigate, openQuickLog, rememberLang, signedOut, toast, update, type QuickLogTarget } from '../state';
+import { forgetTeam } from '../team';
 import { ChangePasswordDialog } from './ChangePassword';
 import { Icon } from './icons';
-import { initials, LangSwitch } from './ui';
+import { QuickLog } from './QuickLog';
+import { Dialog, initials, isTyping, Kbd, LangSwitch } from './ui';
+
+/** Ask the clients list to focus its search box once it is shown. */
+export const FOCUS_SEARCH = 'klientas:focus-search';
+
+/** Keys that work anywhere outside a text field and a dialog:
+ *  `/` search clients, `n` new client, `l` log an activity, `?` this list. */
+function useShortcuts(user: User, help: () => void) {
+  useEffect(() => {
+    const sales = can(user.role, SALES);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isTyping(e.target) || document.querySelector('dialog[open]')) return;
+      if (e.key === '?') {
+        e.preventDefault();
+        help();
+        return;
+      }
+      if (!sales) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        const box = document.getElementById('clients-search');
+        if (box) box.focus();
+        else {
+          sessionStorage.setItem(FOCUS_SEARCH, '1');
+          navigate('/clients');
+        }
+      } else if (e.key === 'n' || e.key === 'N') {
+        e.preventDefault();
+        if (getState().path !== '/clients/new') navigate('/clients/new');
+      } else if (e.key === 'l' || e.key === 'L') {
+        e.preventDefault();
+        openQuickLog();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [user.role]);
+}
+
+function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const rows: [string[], string][] = [
+    [['/'], t('keys.search')],
+    [['↑', '↓'], t('keys.move')],
+    [['Enter'], t('keys.open')],
+    [['N'], t('keys.new')],
+    [['L'], t('keys.log')],
+    [['1', '9'], t('keys.outcome')],
+    [['Esc'], t('keys.close')],
+    [['?'], t('keys.help')],
+  ];
+  return (
+    <Dialog title={t('keys.title')} onClose={onClose}>
+      <table class="keys-table">
+        <tbody>
+          {rows.map(([keys, text]) => (
+            <tr key={text}>
+              <td>
+                {keys.map((k, i) => (
+                  <>
+                    {i ? (keys.length === 2 && k === '9' ? '–' : ' ') : null}
+                    <Kbd>{k}</Kbd>
+                  </>
+                ))}
+              </td>
+              <td>{text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}
 
 function NavLink({ path, current, children, onGo }: { path: string; current: string; children: ComponentChildren; onGo: () => void }) {
   const active = path === '/' ? current === '/' : current === path || current.startsWith(`${path}/`);
@@ -60,6 +134,7 @@ function UserMenu({ user }: { user: User }) {
     } catch {
       /* the session is gone either way for this tab */
     }
+    forgetTeam();
     signedOut('signin.signedOut');
     navigate('/login', true);
   };
@@ -112,9 +187,14 @@ function UserMenu({ user }: { user: User }) {
   );
 }
 
-export function Frame({ user, lang, path, title, children }: { user: User; lang: Lang; path: string; title: string; children: ComponentChildren }) {
+export function Frame(props: { user: User; lang: Lang; path: string; title: string; quickLog: QuickLogTarget | null; children: ComponentChildren }) {
+  const { user, lang, title, children } = props;
   const [drawer, setDrawer] = useState(false);
+  const [help, setHelp] = useState(false);
   const items = navFor(user.role);
+  // A manager's home ('/') is his Today page.
+  const path = props.path === '/' && user.role === 'manager' ? '/today' : props.path;
+  useShortcuts(user, () => setHelp(true));
 
   useEffect(() => {
     document.title = `${title} · klientas`;
@@ -180,6 +260,16 @@ export function Frame({ user, lang, path, title, children }: { user: User; lang:
           </button>
           <div class="topbar-title">{title}</div>
           <div class="topbar-right">
+            {can(user.role, SALES) ? (
+              <button type="button" class="btn btn-secondary btn-sm topbar-log" onClick={() => openQuickLog()} title={t('quicklog.title')} aria-keyshortcuts="l">
+                <Icon name="phone" size={14} />
+                <span class="topbar-log-text">{t('quicklog.open')}</span>
+                <Kbd>L</Kbd>
+              </button>
+            ) : null}
+            <button type="button" class="icon-btn" onClick={() => setHelp(true)} aria-label={t('keys.title')} title={t('keys.title')}>
+              <Icon name="keyboard" size={17} />
+            </button>
             <LangSwitch value={lang} onChange={(l) => void chooseLang(l)} />
             <UserMenu user={user} />
           </div>
@@ -188,6 +278,8 @@ export function Frame({ user, lang, path, title, children }: { user: User; lang:
           {children}
         </main>
       </div>
+      {props.quickLog ? <QuickLog target={props.quickLog} /> : null}
+      {help ? <ShortcutsDialog onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }

@@ -2,8 +2,8 @@
 // Shared UI pieces: form fields (each input with its <label> and its error
 // next to it), buttons, the modal dialog (native <dialog>), alerts, toasts,
 // the language switch and the page header. Presentation only: no API calls.
-import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import type { ComponentChildren, Ref } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { LANG_NAMES, LANG_SHORT, LANGS, t, type Lang } from '../i18n';
 import { dismissToast, type Toast } from '../state';
 import { Icon, type IconName } from './icons';
@@ -49,10 +49,13 @@ export function TextField(
   props: FieldBase & {
     value: string;
     onValue: (v: string) => void;
-    type?: 'text' | 'password' | 'email' | 'search';
+    type?: 'text' | 'password' | 'email' | 'search' | 'tel' | 'date' | 'datetime-local' | 'number' | 'url';
     autoComplete?: string;
     autoFocus?: boolean;
     maxLength?: number;
+    placeholder?: string;
+    inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text';
+    class?: string;
   },
 ) {
   const id = useId();
@@ -75,7 +78,36 @@ export function TextField(
         aria-describedby={describedBy(id, props.error, props.hint)}
         disabled={props.disabled}
         maxLength={props.maxLength}
+        data-autofocus={props.autoFocus ? '' : undefined}
+        placeholder={props.placeholder}
+        inputMode={props.inputMode}
+        class={props.class}
         spellcheck={false}
+      />
+    </FieldShell>
+  );
+}
+
+export function TextArea(props: FieldBase & { value: string; onValue: (v: string) => void; rows?: number; maxLength?: number; autoFocus?: boolean }) {
+  const id = useId();
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (props.autoFocus) ref.current?.focus();
+  }, []);
+  return (
+    <FieldShell {...props} id={id}>
+      <textarea
+        ref={ref}
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 3}
+        value={props.value}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.error, props.hint)}
+        disabled={props.disabled}
+        maxLength={props.maxLength}
+        data-autofocus={props.autoFocus ? '' : undefined}
       />
     </FieldShell>
   );
@@ -188,12 +220,19 @@ export function Dialog(props: {
   footer?: ComponentChildren;
   wide?: boolean;
   onSubmit?: () => void;
+  onKeyDown?: (e: KeyboardEvent) => void;
+  class?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // showModal() focuses the first control (the close button): give the focus
+      // to the field that asked for it instead.
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     return () => {
       if (d?.open) d.close();
     };
@@ -213,8 +252,20 @@ export function Dialog(props: {
   return (
     <dialog
       ref={ref}
-      class={props.wide ? 'dialog dialog-wide' : 'dialog'}
+      class={['dialog', props.wide ? 'dialog-wide' : '', props.class ?? ''].filter(Boolean).join(' ')}
       aria-labelledby={titleId}
+      onKeyDown={(e: KeyboardEvent) => {
+        // Esc while typing in a filled field leaves the field, so what was typed
+        // is not lost by a reflex; a second Esc closes the dialog.
+        if (e.key === 'Escape' && isTyping(e.target) && (e.target as HTMLInputElement).value) {
+          e.preventDefault();
+          e.stopPropagation();
+          (e.target as HTMLElement).blur();
+          ref.current?.focus();
+          return;
+        }
+        props.onKeyDown?.(e);
+      }}
       onCancel={(e: Event) => {
         e.preventDefault();
         props.onClose();
@@ -304,4 +355,189 @@ export function initials(name: string): string {
   const a = parts[0]?.[0] ?? '?';
   const b = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
   return (a + b).toUpperCase();
+}
+
+/** Is the event's target a field the user types into (keys belong to it)? */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement) return true;
+  if (target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(target.type);
+  }
+  return false;
+}
+
+export function Kbd({ children }: { children: ComponentChildren }) {
+  return <kbd class="kbd">{children}</kbd>;
+}
+
+export function Chip({ children, tone = 'neutral', title }: { children: ComponentChildren; tone?: 'neutral' | 'ok' | 'warn' | 'danger' | 'accent' | 'muted'; title?: string }) {
+  return (
+    <span class={`chip chip-${tone}`} title={title}>
+      {children}
+    </span>
+  );
+}
+
+/** A progress bar with its numbers: "12 / 30". */
+export function Meter(props: { label: string; done: number; target: number; compact?: boolean }) {
+  const { done, target } = props;
+  const pct = target > 0 ? Math.min(100, Math.round((100 * done) / target)) : done > 0 ? 100 : 0;
+  const tone = target <= 0 ? 'none' : done >= target ? 'ok' : pct >= 50 ? 'mid' : 'low';
+  return (
+    <div class={props.compact ? 'meter meter-compact' : 'meter'} data-metric-label={props.label}>
+      {props.compact ? null : (
+        <div class="meter-head">
+          <span class="meter-label">{props.label}</span>
+          <span class="meter-num">
+            <strong>{done}</strong>
+            <span class="muted"> / {target}</span>
+          </span>
+        </div>
+      )}
+      <div
+        class={`meter-bar meter-${tone}`}
+        role="progressbar"
+        aria-label={props.label}
+        aria-valuemin={0}
+        aria-valuemax={Math.max(target, done)}
+        aria-valuenow={done}
+        aria-valuetext={`${done} / ${target}`}
+      >
+        <span style={{ width: `${pct}%` }} />
+      </div>
+      {props.compact ? (
+        <span class="meter-num">
+          <strong>{done}</strong>
+          <span class="muted"> / {target}</span>
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function Empty({ icon = 'search', title, children }: { icon?: IconName; title: string; children?: ComponentChildren }) {
+  return (
+    <div class="empty-state">
+      <span class="empty-icon" aria-hidden="true">
+        <Icon name={icon} size={20} />
+      </span>
+      <strong>{title}</strong>
+      {children ? <div class="empty-text">{children}</div> : null}
+    </div>
+  );
+}
+
+/** Tabs as links (each tab is an address, so a reload keeps it). */
+export function Tabs(props: { label: string; tabs: { id: string; label: ComponentChildren; href: string }[]; current: string; onGo: (href: string) => void }) {
+  return (
+    <nav class="tabs" aria-label={props.label}>
+      {props.tabs.map((tab) => (
+        <a
+          key={tab.id}
+          href={tab.href}
+          class={tab.id === props.current ? 'tab is-on' : 'tab'}
+          aria-current={tab.id === props.current ? 'page' : undefined}
+          onClick={(e: MouseEvent) => {
+            if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+            e.preventDefault();
+            props.onGo(tab.href);
+          }}
+        >
+          {tab.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** A button that opens a small menu of actions (Export, More…). */
+export function DropMenu(props: {
+  label: string;
+  icon?: IconName;
+  kind?: 'secondary' | 'ghost';
+  iconOnly?: boolean;
+  align?: 'left' | 'right';
+  items: { id: string; label: string; icon?: IconName; href?: string; download?: boolean; danger?: boolean; onSelect?: () => void }[];
+}) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDoc = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setOpen(false);
+        ref.current?.querySelector<HTMLElement>('button[aria-haspopup]')?.focus();
+      }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? [])];
+        const i = items.indexOf(document.activeElement as HTMLElement);
+        const next = items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length];
+        next?.focus();
+        e.preventDefault();
+      }
+    };
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  return (
+    <div class="dropdown" ref={ref}>
+      <button
+        type="button"
+        class={['btn', `btn-${props.kind ?? 'secondary'}`, props.iconOnly ? 'btn-icon' : ''].filter(Boolean).join(' ')}
+        aria-haspopup="menu"
+        aria-expanded={open ? 'true' : 'false'}
+        aria-label={props.iconOnly ? props.label : undefined}
+        title={props.iconOnly ? props.label : undefined}
+        onClick={() => setOpen(!open)}
+      >
+        {props.icon ? <Icon name={props.icon} size={15} /> : null}
+        {props.iconOnly ? null : props.label}
+        {props.iconOnly ? null : <Icon name="chevronDown" size={13} />}
+      </button>
+      {open ? (
+        <div class={props.align === 'left' ? 'menu menu-left' : 'menu'} role="menu" aria-label={props.label}>
+          {props.items.map((i) =>
+            i.href ? (
+              <a key={i.id} role="menuitem" class="menu-item" href={i.href} download={i.download ? '' : undefined} onClick={() => setOpen(false)}>
+                {i.icon ? <Icon name={i.icon} size={15} /> : null}
+                {i.label}
+              </a>
+            ) : (
+              <button
+                key={i.id}
+                type="button"
+                role="menuitem"
+                class={i.danger ? 'menu-item is-danger' : 'menu-item'}
+                onClick={() => {
+                  setOpen(false);
+                  i.onSelect?.();
+                }}
+              >
+                {i.icon ? <Icon name={i.icon} size={15} /> : null}
+                {i.label}
+              </button>
+            ),
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Set a ref from a callback ref (forwarding an element to a parent's ref). */
+export function setRef<T>(ref: Ref<T> | undefined, v: T | null): void {
+  if (!ref) return;
+  if (typeof ref === 'function') ref(v);
+  else (ref as { current: T | null }).current = v;
 }

@@ -60,6 +60,11 @@ export function tn(key: PluralKey, n: number, vars?: Vars): string {
   return fill(catalogues[current][k], { n, ...vars });
 }
 
+/** Is this a key of the catalogues (for codes that come from the server)? */
+export function hasKey(key: string): key is MessageKey {
+  return key in en;
+}
+
 export function roleName(role: string): string {
   const k = `role.${role}` as MessageKey;
   return k in en ? t(k) : role;
