@@ -1791,16 +1791,28 @@ int transfer_import_contacts_vcard(struct db *db, struct arena *a, const struct 
 
 /* ---- the report ---- */
 
+/* Cut s before its first byte that is not UTF-8: texts cut at a byte count (a field name
+ * from a header, a long message) may end inside a character. */
+static char *utf8_cut(char *s)
+{
+    const uint8_t *bad = u8_check((const uint8_t *)s, strlen(s));
+    if (bad)
+        s[bad - (const uint8_t *)s] = '\0';
+    return s;
+}
+
 json_t *transfer_report_to_json(const struct transfer_report *rep, enum lang lang)
 {
     json_t *errors = json_array(), *ignored = json_array();
     for (int i = 0; i < rep->n_issues; i++) {
         const struct transfer_issue *is = &rep->issues[i];
-        const char *field = is->err.field[0] ? is->err.field : NULL;
-        char msg[512];
+        char msg[1024], fieldbuf[sizeof(is->err.field)];
+        snprintf(fieldbuf, sizeof(fieldbuf), "%s", is->err.field);
+        const char *field = *utf8_cut(fieldbuf) ? fieldbuf : NULL;
         /* {field} in a message is what the user sees: the column of his file. */
         i18n_format(lang, is->err.key[0] ? is->err.key : "err.internal",
                     is->column && *is->column ? is->column : field, is->err.arg, msg, sizeof(msg));
+        utf8_cut(msg);
         json_t *o = json_pack("{s:I, s:o, s:s}", "line", (json_int_t)is->line, "field",
                               field ? json_string(field) : json_null(), "message", msg);
         if (is->column)

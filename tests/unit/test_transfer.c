@@ -450,3 +450,20 @@ TEST(transfer_report_renders_messages_with_the_column_in_the_callers_language)
     CHECK_STR(json_string_value(json_object_get(j, "delimiter")), ";");
     json_decref(j);
 }
+
+TEST(transfer_report_keeps_an_error_whose_field_was_cut_inside_a_letter)
+{
+    char name[128] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(name, "\xC5\xBD"); /* Ž: 80 bytes, cut by kl_error's 64 */
+    struct transfer_issue issue = {.line = 1};
+    kl_error_set(&issue.err, KL_EINVAL, name, "err.import_mapping_field", "bogus");
+    struct transfer_report rep = {.error_count = 1, .issues = &issue, .n_issues = 1};
+    json_t *j = transfer_report_to_json(&rep, LANG_EN);
+    json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+    CHECK(e != NULL);
+    const char *field = json_string_value(json_object_get(e, "field"));
+    CHECK(field && strlen(field) == 62); /* 31 whole letters */
+    CHECK(strstr(json_string_value(json_object_get(e, "message")), "unknown field bogus"));
+    json_decref(j);
+}
