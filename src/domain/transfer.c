@@ -1583,7 +1583,8 @@ static int vparse_line(struct vparse *p, long line, char *s)
     if (dot)
         name = dot + 1;
     if (!strcasecmp(name, "BEGIN")) {
-        if (strcasecmp(trim(value) ? value : "", "VCARD") || p->open)
+        const char *v = trim(value);
+        if (!v || strcasecmp(v, "VCARD") || p->open)
             return vparse_fail(p, line, "err.vcard_syntax", NULL);
         if (p->n == p->cap) {
             int cap = p->cap ? p->cap * 2 : 16;
@@ -1602,7 +1603,8 @@ static int vparse_line(struct vparse *p, long line, char *s)
         return vparse_fail(p, line, "err.vcard_syntax", NULL);
     struct transfer_vcard *c = &p->cards[p->n];
     if (!strcasecmp(name, "END")) {
-        if (strcasecmp(trim(value) ? value : "", "VCARD"))
+        const char *v = trim(value);
+        if (!v || strcasecmp(v, "VCARD"))
             return vparse_fail(p, line, "err.vcard_syntax", NULL);
         p->open = 0;
         p->n++;
