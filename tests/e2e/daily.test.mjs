@@ -82,6 +82,7 @@ describe("the manager's day", () => {
     await page.keyboard.press('l');
     const dialog = page.getByRole('dialog', { name: 'Log activity' });
     await dialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'combobox');
     await page.keyboard.type(word);
     await dialog.getByRole('option', { name: new RegExp(first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().waitFor();
     await shot(page, 'quick-log.png');
@@ -134,9 +135,15 @@ describe("the manager's day", () => {
     // Esc closes the dialog, but not while something is typed in a field.
     await page.keyboard.press('l');
     dialog = page.getByRole('dialog', { name: 'Log activity' });
+    const search = dialog.getByRole('combobox', { name: 'Client' });
+    await search.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'combobox');
     await page.keyboard.type('xyz');
+    await dialog.getByText('No clients found.').waitFor();
     await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
     assert.equal(await dialog.isVisible(), true, 'Esc in a filled field keeps the dialog');
+    assert.equal(await search.inputValue(), 'xyz');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
@@ -177,21 +184,40 @@ describe("the manager's day", () => {
       [`Parengti pasiūlymą ${stamp}`, 'Tomas Žukauskas'],
     ]) {
       await head.getByRole('button', { name: 'New task' }).click();
-      const dialog = head.getByRole('dialog', { name: 'New task' });
-      await dialog.getByLabel('Task', { exact: true }).fill(title);
-      await dialog.getByLabel('Assignee', { exact: true }).selectOption({ label: who });
+      const nd = head.getByRole('dialog', { name: 'New task' });
+      await nd.getByLabel('Task', { exact: true }).fill(title);
+      await nd.getByLabel('Assignee', { exact: true }).selectOption({ label: who });
       // Due a minute ago: on today's list whatever the hour (overdue after midnight).
       const due = await head.evaluate(() => {
         const d = new Date(Date.now() - 60_000);
         const p = (n) => String(n).padStart(2, '0');
         return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
       });
-      await dialog.getByLabel('Due', { exact: true }).fill(due);
-      await dialog.getByRole('button', { name: 'Create' }).click();
-      await dialog.waitFor({ state: 'detached' });
+      await nd.getByLabel('Due', { exact: true }).fill(due);
+      await nd.getByRole('button', { name: 'Create' }).click();
+      await nd.waitFor({ state: 'detached' });
       await head.getByText(`Task given to ${who}.`).waitFor();
       await head.getByRole('row').filter({ hasText: title }).waitFor();
     }
+    // One more, about a client and due tomorrow, with details.
+    await head.getByRole('button', { name: 'New task' }).click();
+    const dialog = head.getByRole('dialog', { name: 'New task' });
+    await dialog.getByLabel('Task', { exact: true }).fill('Aptarti metinę nuolaidą');
+    await dialog.getByLabel('Assignee', { exact: true }).selectOption({ label: 'Tomas Žukauskas' });
+    await dialog.getByRole('combobox', { name: 'Client (optional)' }).fill('aukstaitijos partneriai');
+    await dialog.getByRole('option', { name: /Aukštaitijos partneriai/ }).waitFor();
+    await head.keyboard.press('Enter');
+    await dialog.locator('.picked').getByText('UAB „Aukštaitijos partneriai“').waitFor();
+    const tomorrow = await head.evaluate(() => {
+      const d = new Date(Date.now() + 86_400_000);
+      const p = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T11:00`;
+    });
+    await dialog.getByLabel('Due', { exact: true }).fill(tomorrow);
+    await dialog.getByLabel('Details', { exact: true }).fill('Klientas prašo 3 % nuolaidos nuo metinės apyvartos.');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await head.getByRole('row').filter({ hasText: 'Aptarti metinę nuolaidą' }).getByRole('link', { name: 'UAB „Aukštaitijos partneriai“' }).waitFor();
     await shot(head, 'tasks.png');
 
     await page.reload();
@@ -200,10 +226,10 @@ describe("the manager's day", () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Tasks' }).click();
     const row = page.getByRole('row').filter({ hasText: TASK });
     await row.getByRole('button', { name: `Complete: ${TASK}` }).click();
-    const dialog = page.getByRole('dialog', { name: 'Complete the task' });
-    await dialog.getByLabel('What was done').fill('Sutartis aptarta, siunčiu pasiūlymą.');
-    await dialog.getByRole('button', { name: 'Complete' }).click();
-    await dialog.waitFor({ state: 'detached' });
+    const cd = page.getByRole('dialog', { name: 'Complete the task' });
+    await cd.getByLabel('What was done').fill('Sutartis aptarta, siunčiu pasiūlymą.');
+    await cd.getByRole('button', { name: 'Complete' }).click();
+    await cd.waitFor({ state: 'detached' });
     await page.getByText('Task completed.').waitFor();
     await row.waitFor({ state: 'detached' });
     await page.getByRole('radio', { name: 'Done' }).click();
@@ -251,5 +277,30 @@ describe("the manager's day", () => {
     await cd.getByText(/Cancel the absence of Tomas Žukauskas/).waitFor();
     await cd.getByRole('button', { name: 'Close' }).last().click();
     await cd.waitFor({ state: 'detached' });
+  });
+
+  test('an admin sees a queued e-mail in the outbox and opens it', async () => {
+    const subject = `Komercinis pasiūlymas ${stamp}`;
+    const mine = (await apiCall(page, 'GET', '/api/v1/clients?limit=1')).json.items[0];
+    const sent = await apiCall(page, 'POST', '/api/v1/emails', {
+      body: { to: 'pirkimai@example.lt', subject, body: 'Laba diena,\nsiunčiame pasiūlymą.', client_id: mine.id },
+    });
+    assert.equal(sent.status, 201, JSON.stringify(sent.json));
+    const admin = await newPage(browser);
+    await admin.goto('/login');
+    await signIn(admin, 'admin');
+    await ensureEnglish(admin);
+    await admin.getByRole('navigation').getByRole('link', { name: 'Outbox' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'E-mail outbox' }).waitFor();
+    const row = admin.getByRole('row').filter({ hasText: subject });
+    await row.waitFor();
+    assert.match(await row.innerText(), /pirkimai@example\.lt/);
+    assert.match(await row.innerText(), /E-mail/);
+    await row.getByText(subject).click();
+    const dialog = admin.getByRole('dialog', { name: subject });
+    await dialog.getByText('siunčiame pasiūlymą.', { exact: false }).waitFor();
+    await admin.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await admin.context().close();
   });
 });

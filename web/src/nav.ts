@@ -29,6 +29,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/absences', label: 'nav.absences', icon: 'plane', section: 'team', roles: LEADS },
   { path: '/users', label: 'nav.users', icon: 'users', section: 'admin', roles: ['admin'] },
   { path: '/departments', label: 'nav.departments', icon: 'building', section: 'admin', roles: ['admin'] },
+  { path: '/outbox', label: 'nav.outbox', icon: 'inbox', section: 'admin', roles: ['admin'] },
 ];
 
 export const SECTIONS: readonly { id: NavItem['section']; label: MessageKey }[] = [

@@ -11,6 +11,7 @@ import { Clients } from './pages/Clients';
 import { Departments } from './pages/Departments';
 import { Home } from './pages/Home';
 import { ImportWizard } from './pages/ImportWizard';
+import { Outbox } from './pages/Outbox';
 import { Tasks } from './pages/Tasks';
 import { Team } from './pages/Team';
 import { Today } from './pages/Today';
@@ -42,6 +43,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/absences', title: 'nav.absences', roles: LEADS, render: (u) => <Absences user={u} /> },
   { path: '/users', title: 'nav.users', render: () => <Users /> },
   { path: '/departments', title: 'nav.departments', render: () => <Departments /> },
+  { path: '/outbox', title: 'nav.outbox', render: () => <Outbox /> },
 ];
 
 export type Resolved = { kind: 'page'; route: Route; params: Params } | { kind: 'forbidden' } | { kind: 'notfound' };

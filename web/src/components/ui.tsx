@@ -224,6 +224,8 @@ export function Dialog(props: {
   class?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const typingEsc = useRef(0);
+  const unmounting = useRef(false);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
@@ -234,6 +236,7 @@ export function Dialog(props: {
       d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     }
     return () => {
+      unmounting.current = true;
       if (d?.open) d.close();
     };
   }, []);
@@ -256,19 +259,29 @@ export function Dialog(props: {
       aria-labelledby={titleId}
       onKeyDown={(e: KeyboardEvent) => {
         // Esc while typing in a filled field leaves the field, so what was typed
-        // is not lost by a reflex; a second Esc closes the dialog.
+        // is not lost by a reflex; a second Esc closes the dialog. (Chromium fires
+        // the dialog's cancel for Esc even when the keydown is prevented: a flag
+        // set for a moment tells onCancel to keep the dialog.)
         if (e.key === 'Escape' && isTyping(e.target) && (e.target as HTMLInputElement).value) {
           e.preventDefault();
-          e.stopPropagation();
+          typingEsc.current = 1;
+          setTimeout(() => (typingEsc.current = 0), 40);
           (e.target as HTMLElement).blur();
-          ref.current?.focus();
           return;
         }
         props.onKeyDown?.(e);
       }}
       onCancel={(e: Event) => {
         e.preventDefault();
+        if (typingEsc.current) {
+          typingEsc.current = 0;
+          return;
+        }
         props.onClose();
+      }}
+      onClose={() => {
+        // Closed by the browser itself (a cancel it would not let us prevent).
+        if (!unmounting.current) props.onClose();
       }}
     >
       {props.onSubmit ? (

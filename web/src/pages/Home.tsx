@@ -6,7 +6,7 @@ import { api, listAll, ROLES, type Department, type User } from '../api';
 import { Icon } from '../components/icons';
 import { initials } from '../components/ui';
 import { getLang, LANG_NAMES, isLang, roleName, t, type MessageKey } from '../i18n';
-import { navFor } from '../nav';
+import { navFor, type NavItem } from '../nav';
 import { navigate } from '../state';
 
 function greetingKey(d: Date): MessageKey {
@@ -73,12 +73,57 @@ function useTeamStats(enabled: boolean): TeamStats | null {
   return stats;
 }
 
+const SHORTCUT_TEXT: Partial<Record<string, MessageKey>> = {
+  '/today': 'home.work.today',
+  '/clients': 'home.work.clients',
+  '/tasks': 'home.work.tasks',
+  '/team': 'home.work.team',
+  '/absences': 'home.work.absences',
+  '/users': 'home.admin.users',
+  '/departments': 'home.admin.departments',
+  '/outbox': 'home.admin.outbox',
+};
+
+function Shortcuts({ id, title, items }: { id: string; title: string; items: NavItem[] }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <ul class="shortcuts">
+        {items.map((i) => {
+          const k = SHORTCUT_TEXT[i.path];
+          return (
+            <li key={i.path}>
+              <a
+                href={i.path}
+                class="shortcut"
+                onClick={(e: MouseEvent) => {
+                  e.preventDefault();
+                  navigate(i.path);
+                }}
+              >
+                <span class="shortcut-icon">
+                  <Icon name={i.icon} size={18} />
+                </span>
+                <span class="shortcut-text">
+                  <strong>{t(i.label)}</strong>
+                  {k ? <span>{t(k)}</span> : null}
+                </span>
+                <Icon name="arrowRight" size={15} class="shortcut-go" />
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 export function Home({ user }: { user: User }) {
   const dept = useDepartmentName(user);
   const today = new Intl.DateTimeFormat(getLang(), { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date());
   const admin = navFor(user.role).filter((i) => i.section === 'admin');
+  const work = navFor(user.role).filter((i) => i.section !== 'admin' && i.path !== '/');
   const stats = useTeamStats(user.role === 'admin');
-  const adminText: Partial<Record<string, MessageKey>> = { '/users': 'home.admin.users', '/departments': 'home.admin.departments' };
 
   return (
     <div class="home">
@@ -115,37 +160,8 @@ export function Home({ user }: { user: User }) {
           </dl>
         </section>
 
-        {admin.length ? (
-          <section class="card" aria-labelledby="home-admin">
-            <h2 id="home-admin">{t('home.admin')}</h2>
-            <ul class="shortcuts">
-              {admin.map((i) => {
-                const k = adminText[i.path];
-                return (
-                  <li key={i.path}>
-                    <a
-                      href={i.path}
-                      class="shortcut"
-                      onClick={(e: MouseEvent) => {
-                        e.preventDefault();
-                        navigate(i.path);
-                      }}
-                    >
-                      <span class="shortcut-icon">
-                        <Icon name={i.icon} size={18} />
-                      </span>
-                      <span class="shortcut-text">
-                        <strong>{t(i.label)}</strong>
-                        {k ? <span>{t(k)}</span> : null}
-                      </span>
-                      <Icon name="arrowRight" size={15} class="shortcut-go" />
-                    </a>
-                  </li>
-                );
-              })}
-            </ul>
-          </section>
-        ) : null}
+        {work.length ? <Shortcuts id="home-work" title={t('home.work')} items={work} /> : null}
+        {admin.length ? <Shortcuts id="home-admin" title={t('home.admin')} items={admin} /> : null}
 
         {stats ? (
           <section class="card" aria-labelledby="home-team">
