@@ -43,9 +43,14 @@ CREATE TABLE activities (
     updated_at BIGINT NOT NULL
 );
 -- Quota counts group by user, then type, over a time range: the key order is that order.
-CREATE INDEX activities_user_type_at ON activities (user_id, type, at);
+-- Partial indexes over live rows carry every column those queries read (index-only):
+-- quota counts by user and type over a range, last contact and "ever called" per client.
+CREATE INDEX activities_user_type_at ON activities (user_id, type, at, direction, client_id)
+    WHERE deleted_at IS NULL;
 CREATE INDEX activities_user_at ON activities (user_id, at);
-CREATE INDEX activities_client_at ON activities (client_id, at);
+-- A user's live clients, for the call list and the monthly contact count.
+CREATE INDEX clients_owner_live ON clients (owner_id, status) WHERE deleted_at IS NULL;
+CREATE INDEX activities_client_at ON activities (client_id, at, type) WHERE deleted_at IS NULL;
 CREATE INDEX activities_callback ON activities (user_id, callback_at) WHERE callback_at IS NOT NULL;
 
 CREATE TABLE quotas (

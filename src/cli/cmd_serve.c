@@ -32,6 +32,8 @@ int cmd_serve(int argc, char **argv)
     struct db *db = cli_open_db(cfg, 1);
     if (!db)
         goto out;
+    if (db->dialect->analyze)
+        db_exec_script(db, db->dialect->analyze);
     db_close(db);
 
     api_settings.cookie_secure = config_get_long(cfg, "cookie_secure", 0) != 0;

@@ -716,7 +716,7 @@ int clients_create(struct db *db, struct arena *a, const struct principal *who, 
     if (!rc && c.issued_at)
         rc = repo_client_update(db, &c, c.version, NULL);
     if (!rc)
-        rc = search_reindex_client(db, a, c.id);
+        rc = search_index_new_client(db, a, c.id);
     if (!rc) {
         json_t *after = client_to_json(NULL, a, &c);
         rc = audit_record_client(db, who, "client", c.id, c.id, "create", NULL, after);

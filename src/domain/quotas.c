@@ -51,21 +51,34 @@ static json_t *metric(int64_t target, int64_t done)
     return json_pack("{s:I, s:I}", "target", (json_int_t)target, "done", (json_int_t)done);
 }
 
-/* Clients of the user (not lost, not deleted), and how many of them were touched in
- * [from, to) by anyone. */
-static int contact_counts(struct db *db, int64_t user_id, int64_t from, int64_t to, int64_t *total,
-                          int64_t *touched)
+/* The user's clients (not lost, not deleted), and how many of them were first touched
+ * this month (by anyone) before day_from, before day_to and at all: one pass over his
+ * clients with an index-only probe of each client's activities. */
+static int contact_counts(struct db *db, int64_t user_id, int64_t month_from, int64_t month_to,
+                          int64_t day_from, int64_t day_to, int64_t *total, int64_t *before,
+                          int64_t *until, int64_t *in_month)
 {
-    int rc = db_scalar(db, total,
-                       "SELECT COUNT(*) FROM clients WHERE owner_id = ? AND deleted_at IS NULL "
-                       "AND status <> 'lost'",
-                       "i", user_id);
-    if (!rc)
-        rc = db_scalar(db, touched,
-                       "SELECT COUNT(*) FROM clients c WHERE c.owner_id = ? AND c.deleted_at IS "
-                       "NULL AND c.status <> 'lost' AND EXISTS (SELECT 1 FROM activities x WHERE "
-                       "x.client_id = c.id AND x.at >= ? AND x.at < ? AND x.deleted_at IS NULL)",
-                       "iii", user_id, from, to);
+    struct db_stmt st;
+    int rc = db_query(db, &st,
+                      "SELECT COUNT(*), COUNT(m), SUM(CASE WHEN m < ? THEN 1 ELSE 0 END), "
+                      "SUM(CASE WHEN m < ? THEN 1 ELSE 0 END) FROM (SELECT (SELECT MIN(x.at) "
+                      "FROM activities x WHERE x.client_id = c.id AND x.deleted_at IS NULL AND "
+                      "x.at >= ? AND x.at < ?) AS m FROM clients c WHERE c.owner_id = ? AND "
+                      "c.deleted_at IS NULL AND c.status IN ('prospect', 'active')) t",
+                      "iiiii", day_from, day_to, month_from, month_to, user_id);
+    if (rc)
+        return rc;
+    rc = db_step(&st);
+    if (rc == DB_ROW) {
+        *total = db_int64(&st, 0);
+        *in_month = db_int64(&st, 1);
+        *before = db_is_null(&st, 2) ? 0 : db_int64(&st, 2);
+        *until = db_is_null(&st, 3) ? 0 : db_int64(&st, 3);
+        rc = 0;
+    } else {
+        rc = KL_EDB;
+    }
+    db_finish(&st);
     return rc;
 }
 
@@ -92,7 +105,8 @@ static int progress(struct db *db, struct arena *a, int64_t user_id, const char 
         if (w && day_cmp(d, day) >= 0)
             left++;
     }
-    int64_t calls_d, calls_m, oe_d, oe_m, op_d, op_m, total, touched_m, touched_before;
+    int64_t calls_d, calls_m, oe_d, oe_m, op_d, op_m, total, touched_m, touched_before,
+        touched_until;
     if ((rc = repo_activity_count(db, user_id, "call", "out", day_from, day_to, 0, &calls_d)) ||
         (rc = repo_activity_count(db, user_id, "call", "out", month_from, month_to, 0, &calls_m)) ||
         (rc = repo_activity_count(db, user_id, "offer_email", NULL, day_from, day_to, 0, &oe_d)) ||
@@ -101,15 +115,10 @@ static int progress(struct db *db, struct arena *a, int64_t user_id, const char 
         (rc = repo_activity_count(db, user_id, "offer_phone", NULL, day_from, day_to, 1, &op_d)) ||
         (rc = repo_activity_count(db, user_id, "offer_phone", NULL, month_from, month_to, 1,
                                   &op_m)) ||
-        (rc = contact_counts(db, user_id, month_from, month_to, &total, &touched_m)) ||
-        (rc = contact_counts(db, user_id, month_from, day_from, &total, &touched_before)))
+        (rc = contact_counts(db, user_id, month_from, month_to, day_from, day_to, &total,
+                             &touched_before, &touched_until, &touched_m)))
         return rc;
-    int64_t touched_today = touched_m - touched_before;
-    /* Exclude touches after today from "today" when a past date is asked. */
-    int64_t touched_until = 0, tmp_total = 0;
-    if ((rc = contact_counts(db, user_id, month_from, day_to, &tmp_total, &touched_until)))
-        return rc;
-    touched_today = touched_until - touched_before;
+    int64_t touched_today = touched_until - touched_before;
     int64_t remaining = total - touched_before;
     int64_t day_contact_target =
         q.monthly_contact && working && left ? (remaining + left - 1) / left : 0;

@@ -95,7 +95,19 @@ static void append_json_strings(struct buf *b, const char *json_array)
     json_decref(arr);
 }
 
+static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new);
+
 int search_reindex_client(struct db *db, struct arena *a, int64_t client_id)
+{
+    return index_client(db, a, client_id, 0);
+}
+
+int search_index_new_client(struct db *db, struct arena *a, int64_t client_id)
+{
+    return index_client(db, a, client_id, 1);
+}
+
+static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new)
 {
     struct client c;
     struct contact *contacts = NULL;
@@ -114,6 +126,10 @@ int search_reindex_client(struct db *db, struct arena *a, int64_t client_id)
     }
     if (c.phone)
         append_phone(&b, c.phone);
+    /* The owner as a word of its own ("ownr17"): a scoped search intersects the query with
+     * the owners' words inside the index instead of filtering every match afterwards. */
+    if (c.owner_id)
+        buf_printf(&b, " %s%lld", SEARCH_OWNER_WORD, (long long)c.owner_id);
     for (int i = 0; i < n; i++) {
         buf_putc(&b, ' ');
         search_text_append(&b, contacts[i].name);
@@ -123,7 +139,9 @@ int search_reindex_client(struct db *db, struct arena *a, int64_t client_id)
         append_json_phones(&b, contacts[i].phones);
     }
     const char *text = b.data ? b.data : "";
-    if (db->dialect->search_clear)
+    /* A new client has no text yet: skipping the delete keeps FTS5 from flushing its
+     * pending inserts (a bulk import writes many new clients in one transaction). */
+    if (db->dialect->search_clear && !is_new)
         rc = db_execf(db, NULL, db->dialect->search_clear, "i", client_id);
     if (!rc)
         rc = db_execf(db, NULL, db->dialect->search_store, "it", client_id,
@@ -213,6 +231,40 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
         buf_puts(&match, words[i]);
         buf_puts(&match, db->dialect->term_close);
     }
+    /* Restrict inside the index to the owners in scope (the SQL scope below stays the
+     * rule; this only makes it cheap). */
+    if (!scope->all && !scope->none) {
+        int64_t owners[64];
+        int no = 0;
+        for (int i = 0; i < scope->n_owners && no < 64; i++)
+            owners[no++] = scope->owner_ids[i];
+        int complete = 1;
+        if (scope->department_id) {
+            struct db_stmt us;
+            if (!db_query(db, &us, "SELECT id FROM users WHERE department_id = ? LIMIT 65", "i",
+                          scope->department_id)) {
+                while (db_step(&us) == DB_ROW) {
+                    if (no < 64)
+                        owners[no++] = db_int64(&us, 0);
+                    else
+                        complete = 0;
+                }
+                db_finish(&us);
+            } else {
+                complete = 0;
+            }
+        }
+        if (complete && no) {
+            buf_printf(&match, "%s(", db->dialect->search_and);
+            for (int i = 0; i < no; i++) {
+                if (i)
+                    buf_puts(&match, db->dialect->search_or);
+                buf_printf(&match, "%s%s%lld%s", db->dialect->term_open, SEARCH_OWNER_WORD,
+                           (long long)owners[i], db->dialect->term_exact_close);
+            }
+            buf_puts(&match, ")");
+        }
+    }
     /* Candidates come from the index in its own order; they are ranked here, by how well
      * the name answers the query, then alphabetically. Fetching a bounded pool of them keeps
      * a two-letter query on a million clients fast. */
@@ -245,7 +297,8 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
     }
     if (st.impl)
         db_finish(&st);
-    qsort(cand, (size_t)nc, sizeof(*cand), cmp_scored);
+    if (nc > 1)
+        qsort(cand, (size_t)nc, sizeof(*cand), cmp_scored);
     for (int i = 0; !rc && i < nc && *n < limit; i++)
         (*ids)[(*n)++] = cand[i].id;
     buf_release(&match);

@@ -41,9 +41,12 @@ struct list {
     int n, cap;
 };
 
-static struct item *item_for(struct list *l, struct arena *a, int64_t client_id, const char *name)
+/* The item of a client, made when missing; fresh = 1 when the caller knows there is
+ * none yet (the first pass meets every client once), which saves the search. */
+static struct item *item_get(struct list *l, struct arena *a, int64_t client_id, const char *name,
+                             int fresh)
 {
-    for (int i = 0; i < l->n; i++)
+    for (int i = 0; !fresh && i < l->n; i++)
         if (l->items[i].client_id == client_id)
             return &l->items[i];
     if (l->n == l->cap) {
@@ -137,7 +140,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         if (c->last_at >= day_start)
             continue;
         struct item *it = NULL;
-#define ITEM() (it ? it : (it = item_for(&l, a, c->id, c->name)))
+#define ITEM() (it ? it : (it = item_get(&l, a, c->id, c->name, 1)))
         if (c->negotiate_soon)
             add_reason(ITEM(), 70, json_pack("{s:s}", "code", "negotiate_soon"));
         for (int h = 0; h < nh && c->industry; h++)
@@ -178,7 +181,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
                 name = clients[k].name;
         if (!name)
             continue; /* not (or no longer) one of these clients */
-        struct item *it = item_for(&l, a, cbs[i].client_id, name);
+        struct item *it = item_get(&l, a, cbs[i].client_id, name, 0);
         if (cbs[i].contact_id)
             it->contact_id = cbs[i].contact_id;
         add_reason(it, 100,
@@ -199,7 +202,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
                 name = clients[k].name, last = clients[k].last_at;
         if (!name || last >= day_start)
             continue;
-        struct item *it = item_for(&l, a, bd[i].client_id, name);
+        struct item *it = item_get(&l, a, bd[i].client_id, name, 0);
         it->contact_id = bd[i].id;
         it->contact_name = bd[i].name;
         add_reason(it, 60,
@@ -230,11 +233,12 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
             json_array_append_new(loose_tasks, r);
             continue;
         }
-        struct item *it = item_for(&l, a, tasks[i].client_id, name);
+        struct item *it = item_get(&l, a, tasks[i].client_id, name, 0);
         it->last_at = last;
         add_reason(it, tasks[i].due_at < day_start ? 90 : 80, r);
     }
-    qsort(l.items, (size_t)l.n, sizeof(*l.items), cmp_items);
+    if (l.n > 1)
+        qsort(l.items, (size_t)l.n, sizeof(*l.items), cmp_items);
     json_t *arr = json_array();
     for (int i = 0; i < l.n && i < TODAY_MAX_ITEMS; i++) {
         struct item *it = &l.items[i];

@@ -356,8 +356,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     int status = req->responded ? req->status : 0;
     metrics_observe(srv, req->route_index, status, secs);
     log_kv(LOG_INFO, "request", "request_id", 's', req->request_id, "method", 's', req->method,
-           "path", 's', log_path(req->path), "route", 's', req->route ? req->route->pattern : NULL, "status",
-           'i', (long long)status, "ms", 'd', secs * 1000.0, "user_id", 'i',
+           "path", 's', log_path(req->path), "route", 's', req->route ? req->route->pattern : NULL,
+           "status", 'i', (long long)status, "ms", 'd', secs * 1000.0, "user_id", 'i',
            (long long)(req->who ? req->who->user_id : 0), "addr", 's', req->addr, "completed", 'i',
            (long long)(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK), NULL);
     atomic_fetch_sub(&srv->in_flight, 1);

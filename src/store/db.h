@@ -62,12 +62,15 @@ struct db_dialect {
      * search_store (id, text) stores it, search_from starts a query selecting clients.id
      * and clients.name_key of the clients whose text matches the bound query (one
      * parameter), to which conditions on clients are appended with AND; a prefix term is
-     * term_open WORD term_close, terms are joined by search_and. */
+     * term_open WORD term_close (an exact word: term_open WORD term_exact_close), terms are
+     * joined by search_and or search_or, grouped with parentheses. */
     const char *search_clear;
     const char *search_store;
     const char *search_from;
-    const char *term_open, *term_close;
-    const char *search_and;
+    const char *term_open, *term_close, *term_exact_close;
+    const char *search_and, *search_or;
+    /* Refresh the planner's statistics cheaply at start-up (NULL: the server does it). */
+    const char *analyze;
     /* Appended to a SELECT that claims rows for work (the outbox): " FOR UPDATE SKIP
      * LOCKED" in PostgreSQL, so that concurrent claimers take different rows; "" in
      * SQLite, whose write transactions are serialised anyway. */

@@ -76,7 +76,10 @@ const struct db_dialect db_pg_dialect = {
                    "to_tsquery('simple', ?)",
     .term_open = "",
     .term_close = ":*",
+    .term_exact_close = "",
     .search_and = " & ",
+    .search_or = " | ",
+    .analyze = NULL, /* autovacuum keeps the statistics */
     .skip_locked = " FOR UPDATE SKIP LOCKED",
 };
 

@@ -276,8 +276,8 @@ int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, in
     struct db_stmt st;
     int64_t total = 0;
     int rc = prepare_in(db, &st,
-                        "SELECT COUNT(*) FROM clients WHERE deleted_at IS NULL AND status <> "
-                        "'lost'",
+                        "SELECT COUNT(*) FROM clients WHERE deleted_at IS NULL AND status IN "
+                        "('prospect', 'active')",
                         "owner_id", owners, n, "", NULL, 0, NULL);
     if (rc)
         return rc;
@@ -289,8 +289,8 @@ int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, in
                     "c.owner_id, (SELECT MAX(at) FROM activities x WHERE x.client_id = c.id AND "
                     "x.deleted_at IS NULL), EXISTS (SELECT 1 FROM activities x WHERE x.client_id "
                     "= c.id AND x.type = 'call' AND x.deleted_at IS NULL) FROM clients c WHERE "
-                    "c.deleted_at IS NULL AND c.status <> 'lost'",
-                    "c.owner_id", owners, n, " ORDER BY c.id", NULL, 0, NULL);
+                    "c.deleted_at IS NULL AND c.status IN ('prospect', 'active')",
+                    "c.owner_id", owners, n, "", NULL, 0, NULL);
     if (rc)
         return rc;
     struct today_client *items = arena_alloc(a, sizeof(*items) * (size_t)(total + 1));
