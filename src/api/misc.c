@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "api.h"
 
 #include "domain/audit.h"
@@ -23,15 +24,6 @@ static int bad(struct http_req *req, const char *field, const char *key, const c
 {
     kl_error_set(&req->err, KL_EINVAL, field, key, arg);
     return KL_EINVAL;
-}
-
-static json_t *time_json(int64_t t)
-{
-    char iso[21];
-    if (!t)
-        return json_null();
-    time_iso(t, iso);
-    return json_string(iso);
 }
 
 /* The text of a notification in the reader's language. */
@@ -68,8 +60,8 @@ int api_notifications_list(struct http_req *req, struct http_resp *resp)
             items[i].kind, "entity", items[i].entity ? json_string(items[i].entity) : json_null(),
             "entity_id",
             items[i].entity_id ? json_integer((json_int_t)items[i].entity_id) : json_null(), "text",
-            notification_text(req, &items[i], data), "created_at", time_json(items[i].created_at),
-            "read_at", time_json(items[i].read_at));
+            notification_text(req, &items[i], data), "created_at",
+            json_time_or_null(items[i].created_at), "read_at", json_time_or_null(items[i].read_at));
         json_object_set_new(o, "data", data);
         json_array_append_new(arr, o);
     }

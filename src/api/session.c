@@ -2,6 +2,7 @@
 /* session.c - sign-in and sign-out, the caller's own account, API tokens (api). */
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "api.h"
 
 #include "domain/auth.h"
@@ -120,15 +121,6 @@ int api_me_password(struct http_req *req, struct http_resp *resp)
     return 0;
 }
 
-static json_t *time_or_null(int64_t t)
-{
-    char iso[21];
-    if (!t)
-        return json_null();
-    time_iso(t, iso);
-    return json_string(iso);
-}
-
 int api_tokens_list(struct http_req *req, struct http_resp *resp)
 {
     struct token_info *items;
@@ -140,8 +132,8 @@ int api_tokens_list(struct http_req *req, struct http_resp *resp)
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer((json_int_t)items[i].id));
         json_object_set_new(o, "name", json_string(items[i].name));
-        json_object_set_new(o, "created_at", time_or_null(items[i].created_at));
-        json_object_set_new(o, "last_used_at", time_or_null(items[i].last_used_at));
+        json_object_set_new(o, "created_at", json_time_or_null(items[i].created_at));
+        json_object_set_new(o, "last_used_at", json_time_or_null(items[i].last_used_at));
         json_array_append_new(arr, o);
     }
     api_list(resp, arr, NULL);
@@ -165,7 +157,7 @@ int api_tokens_create(struct http_req *req, struct http_resp *resp)
     json_object_set_new(o, "id", json_integer((json_int_t)out.id));
     json_object_set_new(o, "name", json_string(name));
     json_object_set_new(o, "token", json_string(out.token));
-    json_object_set_new(o, "created_at", time_or_null(out.created_at));
+    json_object_set_new(o, "created_at", json_time_or_null(out.created_at));
     resp_json(resp, 201, o);
     return 0;
 }

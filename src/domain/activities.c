@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "daily.h"
 
 #include "domain/audit.h"
@@ -37,22 +38,6 @@ static int one_of(const char *v, const char *const *set)
     return 0;
 }
 
-static void put_time(json_t *o, const char *key, int64_t t)
-{
-    char iso[21];
-    if (!t) {
-        json_object_set_new(o, key, json_null());
-        return;
-    }
-    time_iso(t, iso);
-    json_object_set_new(o, key, json_string(iso));
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 json_t *activity_to_json(const struct activity *x)
 {
     json_t *o = json_object();
@@ -63,16 +48,16 @@ json_t *activity_to_json(const struct activity *x)
     json_object_set_new(o, "user_id", json_integer((json_int_t)x->user_id));
     json_object_set_new(o, "type", json_string(x->type));
     json_object_set_new(o, "direction", json_string(x->direction));
-    json_object_set_new(o, "outcome", str_or_null(x->outcome));
-    json_object_set_new(o, "reason", str_or_null(x->reason));
-    put_time(o, "at", x->at);
+    json_object_set_new(o, "outcome", json_str_or_null(x->outcome));
+    json_object_set_new(o, "reason", json_str_or_null(x->reason));
+    json_put_time(o, "at", x->at);
     json_object_set_new(o, "duration_s",
                         x->duration_s >= 0 ? json_integer((json_int_t)x->duration_s) : json_null());
-    json_object_set_new(o, "notes", str_or_null(x->notes));
-    put_time(o, "callback_at", x->callback_at);
+    json_object_set_new(o, "notes", json_str_or_null(x->notes));
+    json_put_time(o, "callback_at", x->callback_at);
     json_object_set_new(o, "version", json_integer((json_int_t)x->version));
-    put_time(o, "created_at", x->created_at);
-    put_time(o, "updated_at", x->updated_at);
+    json_put_time(o, "created_at", x->created_at);
+    json_put_time(o, "updated_at", x->updated_at);
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "clients.h"
 
 #include "domain/audit.h"
@@ -219,22 +220,6 @@ char *client_name_key(struct arena *a, const char *name)
 
 /* ---- JSON ---- */
 
-static void put_time(json_t *o, const char *key, int64_t t)
-{
-    char iso[21];
-    if (!t) {
-        json_object_set_new(o, key, json_null());
-        return;
-    }
-    time_iso(t, iso);
-    json_object_set_new(o, key, json_string(iso));
-}
-
-static json_t *jstr_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* The fields still missing before the card counts as issued (R4). */
 static int client_missing(struct db *db, const struct client *c, const char **missing, int *n)
 {
@@ -274,7 +259,7 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
         if (!strncmp(k->name, "credit_limit_", 13))
             continue;
         if (k->kind == COL_TEXT)
-            json_object_set_new(o, k->name, jstr_or_null(COL_TEXT_AT(c, k)));
+            json_object_set_new(o, k->name, json_str_or_null(COL_TEXT_AT(c, k)));
         else if (k->kind == COL_ID)
             json_object_set_new(o, k->name,
                                 COL_INT_AT(c, k) ? json_integer((json_int_t)COL_INT_AT(c, k))
@@ -294,7 +279,7 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
         json_object_set_new(o, "credit_limit", json_null());
     json_object_set_new(o, "receivables", json_null()); /* no invoices yet (R21) */
     json_object_set_new(o, "issued", json_boolean(c->issued_at != 0));
-    put_time(o, "issued_at", c->issued_at);
+    json_put_time(o, "issued_at", c->issued_at);
     json_object_set_new(
         o, "issue_seconds",
         c->issue_seconds == CLIENT_NULL ? json_null() : json_integer((json_int_t)c->issue_seconds));
@@ -308,10 +293,10 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
     json_object_set_new(o, "merged_into_id",
                         c->merged_into_id ? json_integer((json_int_t)c->merged_into_id)
                                           : json_null());
-    put_time(o, "deleted_at", c->deleted_at);
+    json_put_time(o, "deleted_at", c->deleted_at);
     json_object_set_new(o, "version", json_integer((json_int_t)c->version));
-    put_time(o, "created_at", c->created_at);
-    put_time(o, "updated_at", c->updated_at);
+    json_put_time(o, "created_at", c->created_at);
+    json_put_time(o, "updated_at", c->updated_at);
     return o;
 }
 
@@ -321,16 +306,16 @@ json_t *contact_to_json(const struct contact *c)
     json_object_set_new(o, "id", json_integer((json_int_t)c->id));
     json_object_set_new(o, "client_id", json_integer((json_int_t)c->client_id));
     json_object_set_new(o, "name", json_string(c->name));
-    json_object_set_new(o, "position", jstr_or_null(c->position));
+    json_object_set_new(o, "position", json_str_or_null(c->position));
     json_object_set_new(o, "decision_maker", json_boolean(c->decision_maker));
     json_object_set_new(o, "phones", json_array_from_text(c->phones));
     json_object_set_new(o, "emails", json_array_from_text(c->emails));
-    json_object_set_new(o, "birthday", jstr_or_null(c->birthday));
-    json_object_set_new(o, "lang", jstr_or_null(c->lang));
-    json_object_set_new(o, "notes", jstr_or_null(c->notes));
+    json_object_set_new(o, "birthday", json_str_or_null(c->birthday));
+    json_object_set_new(o, "lang", json_str_or_null(c->lang));
+    json_object_set_new(o, "notes", json_str_or_null(c->notes));
     json_object_set_new(o, "version", json_integer((json_int_t)c->version));
-    put_time(o, "created_at", c->created_at);
-    put_time(o, "updated_at", c->updated_at);
+    json_put_time(o, "created_at", c->created_at);
+    json_put_time(o, "updated_at", c->updated_at);
     return o;
 }
 

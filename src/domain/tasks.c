@@ -13,28 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "daily.h"
 
 #include "domain/audit.h"
 #include "domain/clients.h"
 #include "domain/validate.h"
 #include "store/repo_user.h"
-
-static void put_time(json_t *o, const char *key, int64_t t)
-{
-    char iso[21];
-    if (!t) {
-        json_object_set_new(o, key, json_null());
-        return;
-    }
-    time_iso(t, iso);
-    json_object_set_new(o, key, json_string(iso));
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
 
 static int db_fail(const struct principal *who, struct kl_error *err)
 {
@@ -50,16 +35,16 @@ json_t *task_to_json(const struct task *t)
     json_object_set_new(o, "client_id",
                         t->client_id ? json_integer((json_int_t)t->client_id) : json_null());
     json_object_set_new(o, "title", json_string(t->title));
-    json_object_set_new(o, "notes", str_or_null(t->notes));
+    json_object_set_new(o, "notes", json_str_or_null(t->notes));
     json_object_set_new(o, "status", json_string(t->status));
-    json_object_set_new(o, "done_note", str_or_null(t->done_note));
-    put_time(o, "due_at", t->due_at);
-    put_time(o, "done_at", t->done_at);
+    json_object_set_new(o, "done_note", json_str_or_null(t->done_note));
+    json_put_time(o, "due_at", t->due_at);
+    json_put_time(o, "done_at", t->done_at);
     json_object_set_new(o, "overdue",
                         json_boolean(!strcmp(t->status, "open") && t->due_at < time_now()));
     json_object_set_new(o, "version", json_integer((json_int_t)t->version));
-    put_time(o, "created_at", t->created_at);
-    put_time(o, "updated_at", t->updated_at);
+    json_put_time(o, "created_at", t->created_at);
+    json_put_time(o, "updated_at", t->updated_at);
     return o;
 }
 
@@ -299,11 +284,11 @@ json_t *absence_to_json(const struct absence *x)
     json_object_set_new(o, "substitute_id", json_integer((json_int_t)x->substitute_id));
     json_object_set_new(o, "from", json_string(x->from_day));
     json_object_set_new(o, "to", json_string(x->to_day));
-    json_object_set_new(o, "reason", str_or_null(x->reason));
+    json_object_set_new(o, "reason", json_str_or_null(x->reason));
     json_object_set_new(o, "created_by", json_integer((json_int_t)x->created_by));
     json_object_set_new(o, "version", json_integer((json_int_t)x->version));
-    put_time(o, "created_at", x->created_at);
-    put_time(o, "updated_at", x->updated_at);
+    json_put_time(o, "created_at", x->created_at);
+    json_put_time(o, "updated_at", x->updated_at);
     return o;
 }
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/jsonout.h"
 #include "daily.h"
 
 #include "domain/search.h"
@@ -80,15 +81,6 @@ static int cmp_items(const void *pa, const void *pb)
     if (a->last_at != b->last_at)
         return a->last_at < b->last_at ? -1 : 1;
     return strcmp(a->client_name ? a->client_name : "", b->client_name ? b->client_name : "");
-}
-
-static json_t *iso_or_null(int64_t t)
-{
-    char iso[21];
-    if (!t)
-        return json_null();
-    time_iso(t, iso);
-    return json_string(iso);
 }
 
 int today_list(struct db *db, struct arena *a, const struct principal *who, int64_t user_id,
@@ -155,11 +147,11 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         if (c->last_at < prev_start)
             add_reason(ITEM(), 50,
                        json_pack("{s:s, s:o}", "code", "monthly_overdue", "last_contact_at",
-                                 iso_or_null(c->last_at)));
+                                 json_time_or_null(c->last_at)));
         else if (c->last_at < month_start)
             add_reason(ITEM(), 30,
                        json_pack("{s:s, s:o}", "code", "monthly_due", "last_contact_at",
-                                 iso_or_null(c->last_at)));
+                                 json_time_or_null(c->last_at)));
         if (!strcmp(c->status, "prospect") && !c->ever_called)
             add_reason(ITEM(), 40, json_pack("{s:s}", "code", "prospect_not_called"));
         if (it) {
@@ -186,7 +178,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
             it->contact_id = cbs[i].contact_id;
         add_reason(it, 100,
                    json_pack("{s:s, s:o, s:I}", "code", "call_back", "due_at",
-                             iso_or_null(cbs[i].callback_at), "activity_id",
+                             json_time_or_null(cbs[i].callback_at), "activity_id",
                              (json_int_t)cbs[i].activity_id));
     }
     /* Birthdays of contacts today. */
@@ -219,7 +211,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         json_t *r = json_pack("{s:s, s:I, s:s, s:o}", "code",
                               tasks[i].due_at < day_start ? "task_overdue" : "task_due", "task_id",
                               (json_int_t)tasks[i].id, "title", tasks[i].title, "due_at",
-                              iso_or_null(tasks[i].due_at));
+                              json_time_or_null(tasks[i].due_at));
         if (!tasks[i].client_id) {
             json_array_append_new(loose_tasks, r);
             continue;
@@ -263,7 +255,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
                            it->contact_name ? json_string(it->contact_name) : json_null(), "phone",
                            it->phone ? json_string(it->phone) : json_null(), "reasons",
                            json_incref(it->reasons), "priority", it->priority, "last_contact_at",
-                           iso_or_null(it->last_at)));
+                           json_time_or_null(it->last_at)));
     }
     for (int i = 0; i < l.n; i++)
         json_decref(l.items[i].reasons);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/jsonout.h"
 #include "users.h"
 
 #include "domain/audit.h"
@@ -17,13 +18,6 @@
 static json_int_t jid(int64_t id)
 {
     return (json_int_t)id;
-}
-
-static void put_time(json_t *o, const char *key, int64_t t)
-{
-    char iso[21];
-    time_iso(t, iso);
-    json_object_set_new(o, key, json_string(iso));
 }
 
 json_t *user_to_json(const struct user *u)
@@ -40,8 +34,8 @@ json_t *user_to_json(const struct user *u)
     json_object_set_new(o, "tz", json_string(u->tz));
     json_object_set_new(o, "segment", u->segment ? json_string(u->segment) : json_null());
     json_object_set_new(o, "version", json_integer(jid(u->version)));
-    put_time(o, "created_at", u->created_at);
-    put_time(o, "updated_at", u->updated_at);
+    json_put_time(o, "created_at", u->created_at);
+    json_put_time(o, "updated_at", u->updated_at);
     return o;
 }
 
@@ -52,8 +46,8 @@ json_t *department_to_json(const struct department *d)
     json_object_set_new(o, "name", json_string(d->name));
     json_object_set_new(o, "head_id", d->head_id ? json_integer(jid(d->head_id)) : json_null());
     json_object_set_new(o, "version", json_integer(jid(d->version)));
-    put_time(o, "created_at", d->created_at);
-    put_time(o, "updated_at", d->updated_at);
+    json_put_time(o, "created_at", d->created_at);
+    json_put_time(o, "updated_at", d->updated_at);
     return o;
 }
 
