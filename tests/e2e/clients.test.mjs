@@ -12,6 +12,8 @@ import { apiCall, dumpPages, ensureEnglish, launch, newPage, shot, signIn } from
 const stamp = Date.now().toString(36).slice(-5);
 // A valid Lithuanian company code nobody else has: 9 digits.
 const CODE = `8${String(Date.now()).slice(-8)}`;
+// Codes for the imported rows: another first digit, so never the code above.
+const IMPORT = (n) => `7${CODE.slice(1, 8)}${n}`;
 const NAME = `UAB „Žalgirio testas ${stamp}“`;
 
 let browser;
@@ -141,13 +143,17 @@ describe('client base', () => {
     await other.getByRole('heading', { level: 1, name: NAME }).waitFor();
 
     // Tab 1 starts editing; tab 2 changes the phone and saves first.
+    await page.bringToFront();
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Legal address', { exact: true }).fill('Laisvės al. 1');
+    await other.bringToFront();
     await other.getByRole('button', { name: 'Edit' }).click();
     await other.getByLabel('Phone', { exact: true }).fill('8 612 34567');
     await other.getByRole('button', { name: 'Save' }).click();
     await other.getByText('Changes saved.').waitFor();
 
+    // Back in the first tab (a tab in the background gets no animation frames).
+    await page.bringToFront();
     await page.getByRole('button', { name: 'Save' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Someone else changed this card' });
     await alert.waitFor();
@@ -224,9 +230,9 @@ describe('client base', () => {
     await page.getByRole('heading', { level: 1, name: 'Import clients' }).waitFor();
     const bad = [
       'Pavadinimas;Įmonės kodas;Miestas;Telefonas;Pastaba X',
-      `UAB „Importas A ${stamp}“;${CODE.slice(0, 8)}1;Vilnius;+370 612 00001;a`,
+      `UAB „Importas A ${stamp}“;${IMPORT(1)};Vilnius;+370 612 00001;a`,
       `UAB „Importas B ${stamp}“;12345;Kaunas;;b`,
-      `UAB „Importas C ${stamp}“;${CODE.slice(0, 8)}2;Alytus;8 612 00003;c`,
+      `UAB „Importas C ${stamp}“;${IMPORT(2)};Alytus;8 612 00003;c`,
     ].join('\n');
     await page.locator('#import-file').setInputFiles({ name: 'klientai.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByRole('button', { name: 'Check the file' }).click();
@@ -243,7 +249,7 @@ describe('client base', () => {
     // The same file with the row fixed; the unknown column mapped to Notes.
     await page.getByRole('combobox', { name: 'Field: Pastaba X' }).selectOption({ label: 'Notes' });
     await page.getByRole('button', { name: 'Choose another file' }).click();
-    await page.locator('#import-file').setInputFiles({ name: 'klientai.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.replace(';12345;', `;${CODE.slice(0, 8)}3;`)) });
+    await page.locator('#import-file').setInputFiles({ name: 'klientai.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.replace(';12345;', `;${IMPORT(3)};`)) });
     await page.getByRole('button', { name: 'Check the file' }).click();
     await page.getByText('The file is fine: no errors found.', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Import 3 rows' }).click();
@@ -311,10 +317,12 @@ describe('client base', () => {
     await shot(head, 'client-history.png');
 
     // The card is no longer the manager's: it is gone for him.
+    await page.bringToFront();
     await page.goto(`/clients/${clientId}`);
     await page.getByText('This client does not exist or is not in your client base.').waitFor();
 
     // A full demo card for the documentation.
+    await head.bringToFront();
     await head.goto('/clients/9');
     await head.getByRole('heading', { level: 1, name: 'UAB „Aukštaitijos partneriai“' }).waitFor();
     await head.locator('.contact').first().waitFor();

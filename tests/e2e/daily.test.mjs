@@ -220,6 +220,7 @@ describe("the manager's day", () => {
     await head.getByRole('row').filter({ hasText: 'Aptarti metinę nuolaidą' }).getByRole('link', { name: 'UAB „Aukštaitijos partneriai“' }).waitFor();
     await shot(head, 'tasks.png');
 
+    await page.bringToFront();
     await page.reload();
     await page.getByRole('heading', { name: 'Tasks without a client' }).waitFor();
     await page.getByText(new RegExp(`ask: ${TASK}`)).waitFor();
@@ -237,6 +238,7 @@ describe("the manager's day", () => {
   });
 
   test("the head's team view shows each manager's progress and opens his Today", async () => {
+    await head.bringToFront();
     await head.getByRole('navigation').getByRole('link', { name: 'Team' }).click();
     await head.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
     const row = head.getByRole('row').filter({ hasText: 'Andrius Vasiliauskas' });

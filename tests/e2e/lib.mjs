@@ -35,6 +35,11 @@ export async function launch() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Several signed-in users (contexts) and tabs work side by side: a page
+      // in the background must not be throttled (no timers, no frames).
+      '--disable-renderer-backgrounding',
+      '--disable-background-timer-throttling',
+      '--disable-backgrounding-occluded-windows',
     ],
   });
 }

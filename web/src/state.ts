@@ -78,9 +78,13 @@ export function update(patch: Partial<AppState>): void {
 
 export function useAppState(): AppState {
   const [, force] = useReducer((n: number) => n + 1, 0);
+  const rendered = state;
   useEffect(() => {
     const l = () => force(1);
     listeners.add(l);
+    // A change between this render and the subscription (effects run after
+    // paint; the boot's GET /me may answer before that) must not be missed.
+    if (state !== rendered) force(1);
     return () => {
       listeners.delete(l);
     };
