@@ -9,6 +9,8 @@ tomorrow or ended yesterday gives nothing; cancelling one (DELETE with If-Match)
 access away at once. Managers cannot record absences; a head only within his department.
 """
 
+import csv
+import io
 import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
@@ -117,8 +119,16 @@ class Substitutes(harness.ServerCase):
         card = self.call("GET", f"/api/v1/clients/{self.client_id}", role=role)
         self.assertIn(card.status, (200, 404), card.describe())
         self.assertIn(task.status, (200, 404), task.describe())
+        export = self.call("GET", "/api/v1/exports/clients?format=csv", role=role)
+        self.assertEqual(export.status, 200, export.describe())
+        rows = csv.DictReader(io.StringIO(export.body.decode("utf-8-sig"), newline=""),
+                              delimiter=";")
+        exported = {int(row["id"]) for row in rows}
         return {
             "get": card.status == 200,
+            "export": self.client_id in exported,
+            "activities": self.call("GET", f"/api/v1/activities?client_id={self.client_id}",
+                                    role=role).status == 200,
             "contacts": self.call("GET", f"/api/v1/clients/{self.client_id}/contacts",
                                   role=role).status == 200,
             "list": self.client_id in listed,
