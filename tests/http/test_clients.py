@@ -14,6 +14,7 @@ phones in any format); list filters, sorting both ways and cursor paging.
 """
 
 import itertools
+import sqlite3
 import urllib.parse
 
 import harness
@@ -268,6 +269,35 @@ class Editing(ClientsCase):
         self.assertIn("delete", actions)
         self.assertIn("restore", actions)
 
+    def test_restore_is_refused_after_90_days_or_while_the_code_is_taken(self):
+        cc = code()
+        old = self.create({"name": "Senai ištrintas", "company_code": cc})
+        r = self.call("DELETE", f"/api/v1/clients/{old['id']}", role="manager",
+                      headers={"If-Match": '"1"'})
+        self.assertEqual(r.status, 204, r.describe())
+        # Deleted, its code is free for a new card; restoring the old one then conflicts.
+        new = self.create({"name": "Naujas su tuo pačiu kodu", "company_code": cc})
+        r = self.call("POST", f"/api/v1/clients/{old['id']}/restore", role="head")
+        j = self.assertProblem(r, 409, field="company_code")
+        self.assertEqual(j.get("existing_id"), new["id"])
+        self.assertProblem(self.card(old["id"]), 404)
+        r = self.call("DELETE", f"/api/v1/clients/{new['id']}", role="manager",
+                      headers={"If-Match": f'"{new["version"]}"'})
+        self.assertEqual(r.status, 204, r.describe())
+        # 91 days after the delete the card is gone for good.
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute("UPDATE clients SET deleted_at = deleted_at - 91 * 86400 WHERE id = ?",
+                        (old["id"],))
+            con.commit()
+        finally:
+            con.close()
+        r = self.call("POST", f"/api/v1/clients/{old['id']}/restore", role="head")
+        self.assertProblem(r, 409)
+        self.assertProblem(self.card(old["id"]), 404)
+        r = self.call("POST", f"/api/v1/clients/{new['id']}/restore", role="admin")
+        self.assertEqual(r.status, 200, r.describe())
+
     def test_merge_by_a_head_moves_contacts_history_activities_and_empty_fields(self):
         into = self.create({"name": "Sujungimas Tikslas"})
         src_code = code()
@@ -367,6 +397,14 @@ class OwnersAndIssue(ClientsCase):
             self.assertEqual(r.json()["issued_at"], card["issued_at"])
             again = [n for n in self.notifications("head") if n["entity_id"] == c["id"]]
             self.assertEqual(len(again), 1)
+            # A retail card may be reached through its own phone: issued at once.
+            retail = self.create({"name": "Jonas Mažmeninis", "type": "retail",
+                                  "city": "Alytus", "address": "Vilties g. 2",
+                                  "price_type": "retail", "payment_terms_days": 0,
+                                  "phone": "8 612 77788"}, role="retail")
+            self.assertTrue(retail["issued"], retail)
+            self.assertEqual(retail["missing"], [])
+            self.assertIn(retail["id"], [n["entity_id"] for n in self.notifications("head")])
         finally:
             self.admin("PATCH", "/api/v1/settings", {"card_issue_notify": []})
 
@@ -421,6 +459,13 @@ class OwnersAndIssue(ClientsCase):
             r = self.admin("PATCH", "/api/v1/settings", {"segment_rule": True})
             self.assertEqual(r.status, 200, r.describe())
         self.create({"name": "Mažmeninis klientas", "type": "retail"}, role="retail")
+        # A manager who declares no segment keeps to the type of the clients he has.
+        self.create({"name": "Pirmas svetimo verslo klientas", "type": "business",
+                     "owner_id": self.ids["outsider"]}, role="director")
+        r = self.call("POST", "/api/v1/clients", {"name": "Svetimo mažmena", "type": "retail",
+                                                  "owner_id": self.ids["outsider"]},
+                      role="director")
+        self.assertProblem(r, 400, field="owner_id")
 
 
 class SearchAndLists(ClientsCase):
