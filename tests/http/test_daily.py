@@ -461,6 +461,21 @@ class TodayAndTasks(DailyCase):
         self.log(client_id=due, outcome="reached")
         self.assertIsNone(self.item(self.today(), due), "a followed call-back stays")
 
+    def test_a_call_back_someone_else_promised_is_on_the_owners_list(self):
+        # The head calls one of the manager's clients and promises a call-back for today:
+        # the client is the manager's, so the promise is on the manager's list.
+        now = int(time.time())
+        cid = self.client(name="Vadovo pažadas perskambinti")
+        x = self.log(role="head", client_id=cid, outcome="call_back", at=iso(now - 120),
+                     callback_at=iso(now - 60)).json()
+        for who, t in (("the manager", self.today()),
+                       ("the head looking at the manager's list",
+                        self.today(role="head", user_id=self.ids["manager"]))):
+            it = self.item(t, cid)
+            self.assertIsNotNone(it, f"{who}: the promised call-back is on nobody's list")
+            self.assertEqual([r.get("activity_id") for r in it["reasons"]
+                              if r["code"] == "call_back"], [x["id"]], who)
+
     def test_a_task_from_the_head_shows_on_the_list_until_done(self):
         now = int(time.time())
         cid = self.client(name="Užduoties klientas")

@@ -54,6 +54,9 @@ class Substitutes(harness.ServerCase):
             if r.status != 201:
                 raise AssertionError(r.describe())
             cls.ids[login] = r.json()["id"]
+            cls.tokens[login] = harness.cli_ok(
+                "token", "create", "--db", "sqlite:" + cls.db, "--login", login, "--name",
+                "substitute-tests").stdout.strip()
         # A client of vadybininkas1's with a word of its own, and a task on it due today.
         r = harness.request(cls.port, "POST", "/api/v1/clients",
                             {"name": "UAB „Pavaduojamas Kvarcas“", "company_code": "630000001",
@@ -273,3 +276,31 @@ class Substitutes(harness.ServerCase):
         # The head cancels his own record; the access ends with it.
         self.cancel(mine, role="head")
         self.assertProblem(self.call("GET", path, role="retail"), 404)
+
+    def test_a_call_back_the_substitute_promised_stays_with_the_client_afterwards(self):
+        # Managers of the other department, so that nothing here touches the other tests.
+        r = self.call("POST", "/api/v1/clients", {"name": "Pažadėtas perskambinimas",
+                                                  "owner_id": self.ids["svetimas.a"]},
+                      role="director")
+        self.assertEqual(r.status, 201, r.describe())
+        cid = r.json()["id"]
+        x = self.absence(user="svetimas.a", substitute="svetimas.b")
+        now = int(time.time())
+        r = self.call("POST", "/api/v1/activities",
+                      {"client_id": cid, "type": "call", "outcome": "call_back",
+                       "at": iso(now - 120), "callback_at": iso(now - 60)}, role="svetimas.b")
+        self.assertEqual(r.status, 201, r.describe())
+        promise = r.json()
+
+        def call_backs(role):
+            t = self.call("GET", "/api/v1/today", role=role)
+            self.assertEqual(t.status, 200, t.describe())
+            return [reason.get("activity_id") for i in t.json()["items"]
+                    if i["client_id"] == cid for reason in i["reasons"]
+                    if reason["code"] == "call_back"]
+
+        self.assertEqual(call_backs("svetimas.b"), [promise["id"]], "during the absence")
+        self.cancel(x)
+        self.assertEqual(call_backs("svetimas.b"), [], "the substitute after the absence")
+        self.assertEqual(call_backs("svetimas.a"), [promise["id"]],
+                         "the call-back promised during the absence is on nobody's list after it")
