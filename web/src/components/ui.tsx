@@ -359,7 +359,7 @@ export function Toasts({ toasts }: { toasts: Toast[] }) {
   );
 }
 
-export function Badge({ children, tone = 'neutral' }: { children: ComponentChildren; tone?: 'neutral' | 'ok' | 'muted' | 'accent' }) {
+export function Badge({ children, tone = 'neutral' }: { children: ComponentChildren; tone?: 'neutral' | 'ok' | 'muted' | 'accent' | 'danger' }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 

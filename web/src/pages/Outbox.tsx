@@ -30,8 +30,8 @@ interface OutboxRow {
 
 const STATUSES = ['', 'queued', 'sent', 'failed'] as const;
 
-function tone(s: string): 'ok' | 'accent' | 'muted' | 'neutral' {
-  return s === 'sent' ? 'ok' : s === 'failed' ? 'accent' : s === 'queued' || s === 'sending' ? 'neutral' : 'muted';
+function tone(s: string): 'ok' | 'danger' | 'muted' | 'neutral' {
+  return s === 'sent' ? 'ok' : s === 'failed' ? 'danger' : s === 'queued' || s === 'sending' ? 'neutral' : 'muted';
 }
 
 function kindName(k: string): string {

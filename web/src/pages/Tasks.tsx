@@ -289,7 +289,7 @@ export function Tasks({ user }: { user: User }) {
                   <td class={x.overdue ? 'col-date is-overdue' : 'col-date'}>{x.status === 'done' && x.done_at ? t('tasks.doneAt', { date: fmtDate(x.done_at) }) : fmtDateTime(x.due_at)}</td>
                   <td class="col-narrow">
                     {x.overdue ? (
-                      <Badge tone="accent">{t('tasks.overdue')}</Badge>
+                      <Badge tone="danger">{t('tasks.overdue')}</Badge>
                     ) : (
                       <Badge tone={x.status === 'done' ? 'ok' : x.status === 'cancelled' ? 'muted' : 'neutral'}>{taskStatusName(x.status)}</Badge>
                     )}
