@@ -190,6 +190,21 @@ describe('client base', () => {
     await card.getByText('+370 5 212 3456').waitFor();
     await card.getByText('ruta@pirkimai.lt').waitFor();
     await card.getByText('Decision maker').waitFor();
+
+    // Edit (the second phone goes), then delete the contact.
+    await card.getByRole('button', { name: 'Edit Rūta Testaitė' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit contact person' });
+    await edit.getByLabel('Position', { exact: true }).fill('Komercijos direktorė');
+    await edit.getByRole('button', { name: 'Remove' }).nth(1).click();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await card.getByText('Komercijos direktorė').waitFor();
+    await card.getByText('+370 5 212 3456').waitFor({ state: 'detached' });
+    await card.getByRole('button', { name: 'Delete Rūta Testaitė' }).click();
+    const del = page.getByRole('dialog', { name: 'Delete contact person' });
+    await del.getByRole('button', { name: 'Delete' }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.getByText('Contact Rūta Testaitė deleted.').waitFor();
   });
 
   test('a manager cannot change the owner of a card', async () => {
@@ -295,6 +310,11 @@ describe('client base', () => {
     await ensureEnglish(head);
     await head.goto('/clients');
     await head.getByRole('combobox', { name: 'Manager' }).waitFor();
+    // The department's 100-odd clients come 50 at a time.
+    await head.getByText('50 clients shown, there are more.').waitFor();
+    await head.getByRole('button', { name: 'Load more' }).click();
+    await head.getByText('100 clients shown, there are more.').waitFor();
+    assert.equal(await rows(head).count(), 100);
     await head.getByLabel('Deleted').check();
     const row = head.getByRole('row').filter({ hasText: NAME });
     await row.getByRole('button', { name: `Restore ${NAME}` }).click();
