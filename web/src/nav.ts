@@ -22,7 +22,7 @@ export const LEADS: readonly Role[] = ['head', 'director', 'admin'];
 export const NAV: readonly NavItem[] = [
   // A manager's home is his Today page ('/' opens it).
   { path: '/', label: 'nav.home', icon: 'home', section: 'work', roles: ['head', 'director', 'logistics', 'admin'] },
-  { path: '/today', label: 'nav.today', icon: 'sun', section: 'work', roles: ['manager', 'head', 'director'] },
+  { path: '/today', label: 'nav.today', icon: 'sun', section: 'work', roles: ['manager', 'head'] },
   { path: '/clients', label: 'nav.clients', icon: 'briefcase', section: 'work', roles: SALES },
   { path: '/tasks', label: 'nav.tasks', icon: 'tasks', section: 'work', roles: SALES },
   { path: '/team', label: 'nav.team', icon: 'chart', section: 'team', roles: LEADS },

@@ -189,7 +189,7 @@ export function Today({ user }: { user: User }) {
                         </a>
                       </td>
                       <td>
-                        {it.contact_name ? <span>{it.contact_name}</span> : <span class="muted">{t('common.none')}</span>}
+                        {it.contact_name ? <span>{it.contact_name}</span> : it.phone ? null : <span class="muted">{t('common.none')}</span>}
                         {it.phone ? (
                           <a class="phone-link" href={`tel:${it.phone}`}>
                             {fmtPhone(it.phone)}
