@@ -497,6 +497,28 @@ class SearchAndLists(ClientsCase):
                     self.assertIn(ivan["id"], [i["id"] for i in items if i["kind"] == "contact"])
         self.assertNotIn(c["id"], self.search_ids("иванов", role="manager"))
 
+    def test_a_search_with_many_matches_answers_the_best_50(self):
+        made = {self.create({"name": f"Plačioji paieška {n:02d}", "city": "Plungė",
+                             "owner_id": self.ids["manager"]}, role="head")["id"]
+                for n in range(60)}
+        for role in ("admin", "head", "manager"):
+            for path in ("/api/v1/search?q=pla%C4%8Dioji", "/api/v1/clients?q=placioji",
+                         "/api/v1/clients?q=PLA%C4%8C&type=business"):
+                try:
+                    r = self.call("GET", path, role=role)
+                except OSError:
+                    if not self.server.died():
+                        raise
+                    self.death_reported = True
+                    self.fail(f"GET {path} as {role}: {self.server.death_report()}")
+                with self.subTest(role=role, path=path):
+                    self.assertEqual(r.status, 200, r.describe())
+                    ids = [i["id"] for i in r.json()["items"] if i.get("kind", "client")
+                           == "client"]
+                    self.assertEqual(len(ids), 50, r.describe()[:300])
+                    self.assertEqual(len(set(ids)), 50)
+                    self.assertTrue(set(ids) <= made)
+
     def test_a_phone_in_any_format_finds_its_client(self):
         c = self.create({"name": "Telefonų paieška", "phone": "+370 612 09876"})
         r = self.call("POST", f"/api/v1/clients/{c['id']}/contacts",
