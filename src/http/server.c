@@ -455,9 +455,13 @@ int server_run(struct server *srv)
      * that arrive from now on are answered 503 (see dispatch_api) while those in flight
      * finish. */
     /* Let requests in flight finish (up to 10 s), then stop the workers. */
-    for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++) {
+    /* Wait (up to 10 s) until no request has been in flight for 300 ms: a request whose
+     * bytes were already on their way when the signal came still gets its answer (a 503
+     * when it had not started), instead of a closed connection. */
+    for (int i = 0, quiet = 0; i < 1000 && quiet < 30; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
+        quiet = atomic_load(&srv->in_flight) > 0 ? 0 : quiet + 1;
     }
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
