@@ -217,7 +217,7 @@ export function ImportWizard(_props: { user: User }) {
                 <tbody>
                   {report.errors.map((e, i) => (
                     <tr key={i}>
-                      <td class="col-line mono">{e.line || t('common.none')}</td>
+                      <td class="col-line num">{e.line || t('common.none')}</td>
                       <td>{e.column ?? (e.field ? fieldName('client', e.field) : <span class="muted">{t('common.none')}</span>)}</td>
                       <td class="cell-wrap">{e.column && e.message.startsWith(`${e.column}: `) ? capitalize(e.message.slice(e.column.length + 2)) : e.message}</td>
                     </tr>
