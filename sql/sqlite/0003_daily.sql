@@ -51,7 +51,7 @@ CREATE INDEX activities_user_at ON activities (user_id, at);
 -- A user's live clients, for the call list and the monthly contact count.
 CREATE INDEX clients_owner_live ON clients (owner_id, status) WHERE deleted_at IS NULL;
 CREATE INDEX activities_client_at ON activities (client_id, at, type) WHERE deleted_at IS NULL;
-CREATE INDEX activities_callback ON activities (user_id, callback_at) WHERE callback_at IS NOT NULL;
+CREATE INDEX activities_callback ON activities (client_id, callback_at) WHERE callback_at IS NOT NULL;
 
 CREATE TABLE quotas (
     id INTEGER PRIMARY KEY,

@@ -26,7 +26,7 @@ static int bad_query(struct http_req *req, const char *name, const char *key, co
 static const char *client_cursor(struct http_req *req, const char *sort, const struct client *c)
 {
     const char *key = sort[0] == '-' ? sort + 1 : sort;
-    char raw[512];
+    char raw[2048]; /* a name key may be 300 Cyrillic letters: 600+ bytes */
     int n;
     if (!strcmp(key, "created"))
         n = snprintf(raw, sizeof(raw), "c1|%s|%lld|%lld", sort, (long long)c->id,
@@ -48,7 +48,7 @@ static const char *client_cursor(struct http_req *req, const char *sort, const s
 
 static int parse_cursor(struct http_req *req, const char *cursor, struct client_filter *f)
 {
-    unsigned char raw[512];
+    unsigned char raw[2048];
     size_t n = 0;
     if (sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &n, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING))

@@ -264,6 +264,8 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
             json_object_set_new(o, k->name,
                                 COL_INT_AT(c, k) ? json_integer((json_int_t)COL_INT_AT(c, k))
                                                  : json_null());
+        else if (k->kind == COL_BOOL)
+            json_object_set_new(o, k->name, json_boolean(COL_INT_AT(c, k) != 0));
         else
             json_object_set_new(o, k->name,
                                 COL_INT_AT(c, k) == CLIENT_NULL
@@ -454,6 +456,10 @@ static int apply_body(struct arena *a, json_t *body, struct client *c, struct kl
                     return rc;
             }
             COL_TEXT_AT(c, col) = s;
+        } else if (col->kind == COL_BOOL) {
+            if (!json_is_boolean(v))
+                return kl_error_set(err, KL_EINVAL, col->name, "err.type_boolean", NULL);
+            COL_INT_AT(c, col) = json_is_true(v);
         } else if (col->kind == COL_ID) {
             if (json_is_null(v))
                 COL_INT_AT(c, col) = 0;

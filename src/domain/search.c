@@ -164,7 +164,10 @@ int search_query_words(struct arena *a, const char *q, const char **words, int m
     }
     if (digits >= 5 && !other) {
         char *d = fold_digits(a, q);
-        /* 8 6xx xxxxx is the Lithuanian national form of +370 6xx xxxxx */
+        /* 00 is the international prefix: 00370... is +370...; the Lithuanian national
+         * form 8 6xx xxxxx is indexed as it is. */
+        if (!strncmp(d, "00", 2) && strlen(d) > 6)
+            d += 2;
         words[n++] = d;
         return n;
     }

@@ -25,6 +25,10 @@
     {                                                                                              \
 #name, COL_ID, offsetof(struct client, name)                                               \
     }
+#define BOOL(name)                                                                                 \
+    {                                                                                              \
+#name, COL_BOOL, offsetof(struct client, name)                                             \
+    }
 
 const struct column client_columns[] = {
     TXT(name),
@@ -49,6 +53,7 @@ const struct column client_columns[] = {
     TXT(credit_limit_currency),
     TXT(contract_terms),
     TXT(notes),
+    BOOL(negotiate_soon),
     {NULL, 0, 0},
 };
 
@@ -101,7 +106,7 @@ static void read_client(struct db_stmt *st, struct arena *a, struct client *c)
     for (const struct column *k = client_columns; k->name; k++, col++) {
         if (k->kind == COL_TEXT)
             COL_TEXT_AT(c, k) = arena_strdup(a, db_text(st, col));
-        else if (k->kind == COL_ID)
+        else if (k->kind == COL_ID || k->kind == COL_BOOL)
             COL_INT_AT(c, k) = opt_int(st, col, 0);
         else
             COL_INT_AT(c, k) = opt_int(st, col, CLIENT_NULL);
@@ -127,6 +132,8 @@ static int bind_editable(struct db_stmt *st, const struct client *c, int *rc)
             *rc = db_bind_text(st, idx, COL_TEXT_AT(c, k));
         else if (k->kind == COL_ID)
             *rc = db_bind_id(st, idx, COL_INT_AT(c, k));
+        else if (k->kind == COL_BOOL)
+            *rc = db_bind_int64(st, idx, COL_INT_AT(c, k) ? 1 : 0);
         else
             *rc = bind_opt_int(st, idx, COL_INT_AT(c, k));
     }

@@ -27,13 +27,14 @@ struct client {
         *price_type;
     int64_t payment_terms_days, credit_limit_amount; /* CLIENT_NULL = none */
     const char *credit_limit_currency, *contract_terms, *notes;
+    int64_t negotiate_soon; /* 0 or 1: on the list to negotiate with soon (R13) */
     /* maintained by the domain */
     const char *name_key;
     int64_t issued_at, issue_seconds, merged_into_id, deleted_at, deleted_by, created_by;
     int64_t version, created_at, updated_at;
 };
 
-enum column_kind { COL_TEXT, COL_INT, COL_ID };
+enum column_kind { COL_TEXT, COL_INT, COL_ID, COL_BOOL };
 
 struct column {
     const char *name;

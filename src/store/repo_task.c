@@ -193,7 +193,7 @@ int repo_absence_update(struct db *db, struct absence *x, int64_t expected_versi
                       "UPDATE absences SET substitute_id = ?, from_day = ?, to_day = ?, reason = "
                       "?, deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND "
                       "version = ?",
-                      "ittttoiii", x->substitute_id, x->from_day, x->to_day, x->reason,
+                      "itttoiii", x->substitute_id, x->from_day, x->to_day, x->reason,
                       x->deleted_at, now, x->id, expected_version);
     if (rc)
         return rc;
@@ -326,7 +326,7 @@ int repo_today_callbacks(struct db *db, struct arena *a, const int64_t *users, i
                         "a.callback_at IS NOT NULL AND a.deleted_at IS NULL AND NOT EXISTS "
                         "(SELECT 1 FROM activities b WHERE b.client_id = a.client_id AND b.at > "
                         "a.at AND b.deleted_at IS NULL)",
-                        "a.user_id", users, n,
+                        "c.owner_id", users, n,
                         " AND a.callback_at >= ? AND a.callback_at < ? ORDER BY a.callback_at "
                         "LIMIT 500",
                         extra, 2, NULL);

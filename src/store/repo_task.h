@@ -51,6 +51,8 @@ int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, in
 struct today_callback {
     int64_t activity_id, client_id, contact_id, callback_at;
 };
+/* Call-backs due in [from, to) on the owners' clients, whoever promised them, not yet
+ * followed by any activity with the client. */
 int repo_today_callbacks(struct db *db, struct arena *a, const int64_t *users, int n, int64_t from,
                          int64_t to, struct today_callback **out, int *count);
 struct today_contact {
