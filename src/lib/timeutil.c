@@ -115,17 +115,24 @@ static int tz_ok(const char *tz)
     return 1;
 }
 
+/* The zone TZ holds now: glibc re-reads the zone file whenever TZ changes, so TZ is left
+ * at the last zone used and only switched when another is asked for. Nothing else in the
+ * server depends on TZ (it formats and parses UTC with gmtime_r and timegm). */
+static char tz_current[64];
+
 static void tz_enter(const char *tz)
 {
+    const char *want = tz_ok(tz) ? tz : "UTC";
     pthread_mutex_lock(&tz_lock);
-    setenv("TZ", tz_ok(tz) ? tz : "UTC", 1);
-    tzset();
+    if (strcmp(tz_current, want)) {
+        setenv("TZ", want, 1);
+        tzset();
+        snprintf(tz_current, sizeof(tz_current), "%s", want);
+    }
 }
 
 static void tz_leave(void)
 {
-    setenv("TZ", "UTC", 1);
-    tzset();
     pthread_mutex_unlock(&tz_lock);
 }
 
