@@ -79,6 +79,17 @@ class Substitutes(harness.ServerCase):
 
     # ---- helpers ----
 
+    def call(self, method, path, body=None, role=None, auth=None, **kw):
+        """A request; when the server dies of it, the test fails with how it died (and the
+        next test gets a new server on the same database)."""
+        try:
+            return super().call(method, path, body, role=role, auth=auth, **kw)
+        except OSError:
+            if not self.server.died(wait=10 * harness.SLOW):
+                raise
+            self.death_reported = True
+            self.fail(f"{method} {path} as {role}: {self.server.death_report()}")
+
     def absence(self, role="director", user="manager", substitute="manager2", start=0, end=0,
                 status=201, field=None):
         today = local_today()
