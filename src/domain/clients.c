@@ -196,7 +196,8 @@ char *client_name_key(struct arena *a, const char *name)
     struct buf b = BUF_INIT, out = BUF_INIT;
     search_text_append(&b, name);
     char *s = arena_strdup(a, b.data ? b.data : "");
-    for (char *tok = strtok(s, " "); tok; tok = strtok(NULL, " ")) {
+    char *save = NULL;
+    for (char *tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         int legal = 0;
         /* Cyrillic legal forms fold to Cyrillic: ооо, оао, зао, пао, ип */
         static const char *cyr[] = {"\xd0\xbe\xd0\xbe\xd0\xbe", "\xd0\xbe\xd0\xb0\xd0\xbe",

@@ -174,7 +174,8 @@ int search_query_words(struct arena *a, const char *q, const char **words, int m
     search_text_append(&b, q);
     char *s = arena_strdup(a, b.data ? b.data : "");
     buf_release(&b);
-    for (char *tok = strtok(s, " "); tok && n < max; tok = strtok(NULL, " "))
+    char *save = NULL;
+    for (char *tok = strtok_r(s, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save))
         words[n++] = tok;
     return n;
 }

@@ -1166,7 +1166,9 @@ static int row_contact(struct arena *ra, const struct row *r, struct contact_in 
                  {TF_CONTACT_EMAIL, in->emails, &in->n_emails}};
     for (size_t l = 0; l < 2; l++) {
         char *s = r->v[lists[l].f] ? arena_strdup(ra, r->v[lists[l].f]) : NULL;
-        for (char *tok = s ? strtok(s, ",;") : NULL; tok; tok = strtok(NULL, ",;")) {
+        char *save = NULL;
+        for (char *tok = s ? strtok_r(s, ",;", &save) : NULL; tok;
+             tok = strtok_r(NULL, ",;", &save)) {
             char *t = trim(tok);
             if (t && *lists[l].n < 11)
                 lists[l].out[(*lists[l].n)++] = t;
