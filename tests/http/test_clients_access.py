@@ -112,10 +112,20 @@ class _AccessChecks:
         return harness.cli_ok("token", "create", "--db", cls.url, "--login", login, "--name",
                               "access-tests").stdout.strip()
 
+    dead = None  # how the shared server died, once it did
+
     @classmethod
     def api(cls, login, method, path, body=None, expect=None, **kw):
-        r = harness.request(cls.port, method, path, body, auth=harness.Bearer(cls.tokens[login]),
-                            **kw)
+        if cls.dead:
+            raise AssertionError(f"{method} {path} as {login}: the server died earlier")
+        try:
+            r = harness.request(cls.port, method, path, body,
+                                auth=harness.Bearer(cls.tokens[login]), **kw)
+        except OSError:
+            if cls.server is None or not cls.server.died(wait=10 * harness.SLOW):
+                raise
+            cls.dead = cls.server.death_report()
+            raise AssertionError(f"{method} {path} as {login}: {cls.dead}") from None
         if expect is not None and r.status != expect:
             raise AssertionError(f"set-up: {r.describe()}")
         return r
