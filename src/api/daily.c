@@ -51,8 +51,6 @@ int api_activities_create(struct http_req *req, struct http_resp *resp)
     if (rc)
         return api_fail(req, rc, &err);
     api_etag(req, resp, x.version);
-    resp_header(req, resp, "Location",
-                arena_printf(&req->arena, "/api/v1/activities/%lld", (long long)x.id));
     resp_json(resp, 201, activity_to_json(&x));
     return 0;
 }
@@ -385,9 +383,9 @@ int api_reasons_put(struct http_req *req, struct http_resp *resp)
     int rc;
     for (const char *p = code; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9')))
-            return bad(req, "code", "err.login_format", NULL);
+            return bad(req, "code", "err.reason_code", NULL);
     if (strlen(code) < 2 || strlen(code) > 40)
-        return bad(req, "code", "err.login_format", NULL);
+        return bad(req, "code", "err.reason_code", NULL);
     if ((rc = api_body(req, fields, &body)))
         return rc;
     const char *names[] = {"name_en", "name_lt", "name_ru"};
@@ -410,6 +408,7 @@ int api_reasons_put(struct http_req *req, struct http_resp *resp)
                   "ttttiii", code, api_str(body, "name_en"), api_str(body, "name_lt"),
                   api_str(body, "name_ru"), (int64_t)active, time_now(), time_now());
     json_object_set_new(body, "code", json_string(code));
+    json_object_set_new(body, "active", json_boolean(active));
     if (!rc)
         rc = audit_record(req->db, req->who, "activity_reason", 0, "set", NULL, body);
     if (rc || db_commit(req->db)) {

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "api/api.h"
+#include "domain/search.h"
 #include "http/http.h"
 #include "jobs/scheduler.h"
 
@@ -32,6 +33,14 @@ int cmd_serve(int argc, char **argv)
     struct db *db = cli_open_db(cfg, 1);
     if (!db)
         goto out;
+    int reindexed = 0;
+    if (search_ensure_current(db, &reindexed)) {
+        fprintf(stderr, "klientas: cannot rebuild the search index: %s\n", db_errmsg(db));
+        db_close(db);
+        goto out;
+    }
+    if (reindexed)
+        fprintf(stderr, "klientas: search index rebuilt for %d clients\n", reindexed);
     if (db->dialect->analyze)
         db_exec_script(db, db->dialect->analyze);
     db_close(db);

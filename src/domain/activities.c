@@ -251,6 +251,13 @@ int activities_update(struct db *db, struct arena *a, const struct principal *wh
     } else if ((rc = apply(db, a, body, &x, 0, err))) {
         json_decref(before);
         return rc == KL_EDB ? db_fail(who, err) : rc;
+    } else if (x.contact_id) {
+        struct contact k;
+        if (repo_contact_get(db, a, x.contact_id, &k) || k.client_id != x.client_id ||
+            k.deleted_at) {
+            json_decref(before);
+            return bad(err, "contact_id", "err.ref_not_found", "contact");
+        }
     }
     if ((rc = db_begin(db))) {
         json_decref(before);
@@ -280,8 +287,11 @@ int activities_list(struct db *db, struct arena *a, const struct principal *who,
     int rc;
     if (f->client_id) {
         struct client c;
-        if ((rc = clients_get(db, a, who, f->client_id, &c, err)))
+        if ((rc = clients_get(db, a, who, f->client_id, &c, err))) {
+            if (rc == KL_ENOTFOUND)
+                snprintf(err->field, sizeof(err->field), "client_id");
             return rc;
+        }
     } else {
         if (!f->user_id)
             f->user_id = who->user_id;

@@ -770,6 +770,13 @@ int clients_update(struct db *db, struct arena *a, const struct principal *who, 
             return 0;
         }
     }
+    if (c.owner_id != old_owner && !c.owner_id &&
+        !(who->role & (ROLE_DIRECTOR | ROLE_ADMIN | ROLE_SYSTEM))) {
+        /* Only the director and admins see cards without an owner. */
+        json_decref(before);
+        rc = kl_error_set(err, KL_EINVAL, "owner_id", "err.required", NULL);
+        goto fail;
+    }
     if (c.owner_id != old_owner) {
         if (!may_reassign(who)) {
             json_decref(before);

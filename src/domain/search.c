@@ -11,6 +11,7 @@
 
 #include "lib/fold.h"
 #include "lib/log.h"
+#include "store/repo_misc.h"
 
 /* Turn folded text into words of letters and digits separated by single spaces; every
  * other character (spaces, ASCII and typographic punctuation like „ “ « ») separates. */
@@ -307,5 +308,56 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
         (*ids)[(*n)++] = cand[i].id;
     buf_release(&match);
     buf_release(&sql);
+    return rc;
+}
+
+int search_ensure_current(struct db *db, int *reindexed)
+{
+    struct arena a;
+    const char *have = NULL;
+    int rc, n = 0;
+    *reindexed = 0;
+    arena_init(&a);
+    if ((rc = repo_setting_get(db, &a, "search_version", &have)))
+        goto out;
+    if (have && !strcmp(have, SEARCH_VERSION))
+        goto out;
+    /* The words of the search text changed: rewrite every client's text, in batches. */
+    int64_t last = 0;
+    for (;;) {
+        int64_t ids[1000];
+        int k = 0;
+        struct db_stmt st;
+        if ((rc = db_query(db, &st, "SELECT id FROM clients WHERE id > ? ORDER BY id LIMIT 1000",
+                           "i", last)))
+            goto out;
+        while (db_step(&st) == DB_ROW && k < 1000)
+            ids[k++] = db_int64(&st, 0);
+        db_finish(&st);
+        if (!k)
+            break;
+        if ((rc = db_begin(db)))
+            goto out;
+        for (int i = 0; i < k && !rc; i++) {
+            struct arena b;
+            arena_init(&b);
+            rc = search_reindex_client(db, &b, ids[i]);
+            arena_release(&b);
+        }
+        if (rc || (rc = db_commit(db))) {
+            db_rollback(db);
+            goto out;
+        }
+        n += k;
+        last = ids[k - 1];
+    }
+    if ((rc = db_begin(db)) == 0) {
+        rc = repo_setting_set(db, "search_version", SEARCH_VERSION);
+        if (rc || (rc = db_commit(db)))
+            db_rollback(db);
+    }
+    *reindexed = n;
+out:
+    arena_release(&a);
     return rc;
 }

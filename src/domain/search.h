@@ -20,6 +20,11 @@
 #include "store/db.h"
 #include "store/repo_client.h"
 
+/* The version of the search text's words; a server finding another version in the
+ * settings rewrites every client's text at start-up (search_ensure_current). */
+#define SEARCH_VERSION "2"
+int search_ensure_current(struct db *db, int *reindexed);
+
 /* The word prefix that marks a client's owner in the search text. */
 #define SEARCH_OWNER_WORD "ownr"
 

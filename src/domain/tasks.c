@@ -145,7 +145,9 @@ static int apply_task(struct db *db, struct arena *a, const struct principal *wh
         return db_fail(who, err);
     if (may_edit && !leads(db, a, who, t->assignee_id))
         return kl_error_set(err, KL_EFORBIDDEN, "assignee_id", "err.forbidden", NULL);
-    if (t->client_id) {
+    /* The client is checked when it is set, not when the assignee completes the task (he
+     * may not see the client the head named). */
+    if (t->client_id && json_object_get(body, "client_id")) {
         struct client c;
         struct kl_error ignore;
         if (clients_get(db, a, who, t->client_id, &c, &ignore))
@@ -161,6 +163,11 @@ int tasks_create(struct db *db, struct arena *a, const struct principal *who, js
     int rc;
     if (!(who->role & (ROLE_HEAD | ROLE_DIRECTOR | ROLE_ADMIN | ROLE_SYSTEM)))
         return kl_error_set(err, KL_EFORBIDDEN, NULL, "err.forbidden", NULL);
+    /* A new task is open; its outcome is written when it is completed. */
+    if (json_object_get(body, "status") || json_object_get(body, "done_note"))
+        return kl_error_set(err, KL_EINVAL,
+                            json_object_get(body, "status") ? "status" : "done_note",
+                            "err.read_only", NULL);
     if ((rc = apply_task(db, a, who, body, &t, 1, err)))
         return rc;
     if ((rc = db_begin(db)))
@@ -238,7 +245,7 @@ int tasks_list(struct db *db, struct arena *a, const struct principal *who, int6
                const char *status, int overdue_only, struct task **out, int *n,
                struct kl_error *err)
 {
-    int64_t ids[17];
+    int64_t ids[33];
     int nids = 0, rc;
     if (status && strcmp(status, "open") && strcmp(status, "done") && strcmp(status, "cancelled"))
         return kl_error_set(err, KL_EINVAL, "status", "err.task_status", NULL);
@@ -256,10 +263,10 @@ int tasks_list(struct db *db, struct arena *a, const struct principal *who, int6
         ids[nids++] = who->user_id;
         if ((rc = db_query(db, &st,
                            "SELECT id FROM users WHERE department_id = ? AND id <> ? AND active = "
-                           "1 LIMIT 16",
+                           "1 LIMIT 31",
                            "ii", who->department_id, who->user_id)))
             return db_fail(who, err);
-        while (db_step(&st) == DB_ROW && nids < 17)
+        while (db_step(&st) == DB_ROW && nids < 32)
             ids[nids++] = db_int64(&st, 0);
         db_finish(&st);
         rc = repo_task_list(db, a, ids, nids, 0, status, due_before, 500, out, n);

@@ -24,6 +24,7 @@
 #include "daily.h"
 
 #include "domain/search.h"
+#include "store/repo_client.h"
 #include "store/repo_misc.h"
 #include "store/repo_user.h"
 
@@ -168,12 +169,14 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         goto db_fail;
     for (int i = 0; i < ncb; i++) {
         const char *name = NULL;
+        int64_t last = 0;
         for (int k = 0; k < nc; k++)
             if (clients[k].id == cbs[i].client_id)
-                name = clients[k].name;
+                name = clients[k].name, last = clients[k].last_at;
         if (!name)
             continue; /* not (or no longer) one of these clients */
         struct item *it = item_get(&l, a, cbs[i].client_id, name, 0);
+        it->last_at = last;
         if (cbs[i].contact_id)
             it->contact_id = cbs[i].contact_id;
         add_reason(it, 100,
@@ -195,6 +198,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         if (!name || last >= day_start)
             continue;
         struct item *it = item_get(&l, a, bd[i].client_id, name, 0);
+        it->last_at = last;
         it->contact_id = bd[i].id;
         it->contact_name = bd[i].name;
         add_reason(it, 60,
@@ -234,13 +238,22 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
     json_t *arr = json_array();
     for (int i = 0; i < l.n && i < TODAY_MAX_ITEMS; i++) {
         struct item *it = &l.items[i];
-        if (!it->contact_id || !it->contact_name) {
+        if (it->contact_id && !it->contact_name) {
+            /* The contact a call-back named: his own name and first phone. */
+            struct contact k;
+            if (!repo_contact_get(db, a, it->contact_id, &k) && !k.deleted_at) {
+                it->contact_name = k.name;
+                json_t *phones = json_array_from_text(k.phones);
+                if (json_array_size(phones))
+                    it->phone = arena_strdup(a, json_string_value(json_array_get(phones, 0)));
+                json_decref(phones);
+            }
+        }
+        if (!it->contact_id) {
             struct today_contact k;
             if (!repo_today_main_contact(db, a, it->client_id, &k)) {
-                if (!it->contact_id)
-                    it->contact_id = k.id;
-                if (k.id == it->contact_id)
-                    it->contact_name = k.name;
+                it->contact_id = k.id;
+                it->contact_name = k.name;
                 json_t *phones = json_array_from_text(k.phones);
                 if (json_array_size(phones))
                     it->phone = arena_strdup(a, json_string_value(json_array_get(phones, 0)));

@@ -339,6 +339,10 @@ static const struct msg catalogue[] = {
     {"err.substitute_self",
      {"{field}: nobody substitutes himself", "{field}: negalima pavaduoti savęs",
       "{field}: нельзя замещать самого себя"}},
+    {"err.reason_code",
+     {"{field} may hold only letters a-z, digits and underscore (2-40 characters)",
+      "Lauke {field} gali būti tik raidės a-z, skaitmenys ir pabraukimas (2-40 simbolių)",
+      "Поле {field} может содержать только буквы a-z, цифры и подчёркивание (2-40 символов)"}},
     {"err.inactive",
      {"This account is deactivated", "Ši paskyra išjungta", "Эта учётная запись отключена"}},
     /* import and export (domain/transfer.c) */

@@ -140,8 +140,7 @@ static int query_va(struct db *db, struct db_stmt *out, const char *sql, const c
     if (count_placeholders(sql) != strlen(types)) {
         /* A repository bug: refuse the statement (the request answers 500 and the log
          * names it) rather than bind the wrong values or take the server down. */
-        log_kv(LOG_ERROR, "placeholder count mismatch", "sql", 's', sql, "types", 's', types,
-               NULL);
+        log_kv(LOG_ERROR, "placeholder count mismatch", "sql", 's', sql, "types", 's', types, NULL);
         out->db = db;
         out->impl = NULL;
         return KL_EDB;

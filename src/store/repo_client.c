@@ -349,9 +349,9 @@ int repo_client_list(struct db *db, struct arena *a, const struct client_scope *
 {
     pthread_once(&sql_once, build_sql);
     struct buf sql = BUF_INIT, where = BUF_INIT;
-    int64_t ints[64];
+    int64_t ints[128];
     const char *texts[16];
-    char order[24]; /* 'i' or 't' per binding, in order */
+    char order[160]; /* 'i' or 't' per binding, in order: room for every binding */
     int ni = 0, nt = 0, no = 0, rc;
 
     /* Bindings are kept in two arrays and an order string, then bound in sequence. */
@@ -385,7 +385,7 @@ int repo_client_list(struct db *db, struct arena *a, const struct client_scope *
     }
     if (f->only_ids) {
         buf_puts(&where, " AND id IN (");
-        for (int i = 0; i < f->n_only && ni < 60; i++) {
+        for (int i = 0; i < f->n_only && ni < 100; i++) {
             buf_puts(&where, i ? ", ?" : "?");
             BIND_I(f->only_ids[i]);
         }
