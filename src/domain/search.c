@@ -234,7 +234,11 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
             buf_puts(&match, db->dialect->search_and);
         buf_puts(&match, db->dialect->term_open);
         buf_puts(&match, words[i]);
-        buf_puts(&match, db->dialect->term_close);
+        /* A short run of digits ("3706", a house number) matches whole words only: as a
+         * prefix it would match millions of phone numbers and take seconds. */
+        size_t wl = strlen(words[i]);
+        int short_number = wl < SEARCH_MIN_DIGIT_PREFIX && strspn(words[i], "0123456789") == wl;
+        buf_puts(&match, short_number ? db->dialect->term_exact_close : db->dialect->term_close);
     }
     /* Restrict inside the index to the owners in scope (the SQL scope below stays the
      * rule; this only makes it cheap). */
