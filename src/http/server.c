@@ -216,6 +216,11 @@ static int dispatch_api(struct http_req *req, struct http_resp *resp)
     if (atomic_load(&srv->stopping))
         return fail(req, KL_EBUSY, NULL, "err.shutting_down", NULL);
 
+    /* Liveness and metrics answer without the database: a database outage must not make
+     * the server look dead, and they need no principal. */
+    if (!strcmp(req->route->pattern, "/healthz") || !strcmp(req->route->pattern, "/metrics"))
+        return req->route->handler(req, resp);
+
     struct kl_error err = {0};
     req->db = db_pool_get(srv->pool, &err);
     if (!req->db)
@@ -414,15 +419,14 @@ struct server *server_new(const struct server_config *cfg, const struct route *r
 
     srv->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, &on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        NULL, &on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, &mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(cfg->connection_timeout > 0 ? cfg->connection_timeout : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        &mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_END);
     if (!srv->daemon) {
-        kl_error_setf(err, KL_EIO, "listen", "err.query_param", "%s: %s", cfg->listen,
-                      strerror(errno));
+        kl_error_setf(err, KL_EIO, "listen", "err.listen", "%s (%s)", cfg->listen, strerror(errno));
         server_free(srv);
         return NULL;
     }

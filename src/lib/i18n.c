@@ -343,6 +343,10 @@ static const struct msg catalogue[] = {
      {"{field} may hold only letters a-z, digits and underscore (2-40 characters)",
       "Lauke {field} gali būti tik raidės a-z, skaitmenys ir pabraukimas (2-40 simbolių)",
       "Поле {field} может содержать только буквы a-z, цифры и подчёркивание (2-40 символов)"}},
+    {"err.listen",
+     {"Cannot listen on {arg}; is another server using the port?",
+      "Nepavyksta klausytis {arg}; gal prievadą naudoja kitas serveris?",
+      "Не удаётся слушать {arg}; возможно, порт занят другим сервером?"}},
     {"err.inactive",
      {"This account is deactivated", "Ši paskyra išjungta", "Эта учётная запись отключена"}},
     /* import and export (domain/transfer.c) */
