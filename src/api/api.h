@@ -50,6 +50,9 @@ const char *api_cursor(struct http_req *req, int64_t last_id);
 /* An optional positive-integer query parameter (0 when absent). */
 int api_query_id(struct http_req *req, const char *name, int64_t *out);
 
+/* The usual start of a PATCH of /{id}: the path id, the body as a JSON object (a new
+ * reference in *body) and the If-Match version; on failure nothing is left to free. */
+int api_patch_input(struct http_req *req, int64_t *id, json_t **body, int64_t *version);
 /* If-Match: 428 when missing, 400 when not a quoted version. */
 int api_if_match(struct http_req *req, int64_t *version);
 /* ETag: "<version>". */

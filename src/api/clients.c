@@ -209,13 +209,9 @@ int api_clients_patch(struct http_req *req, struct http_resp *resp)
     json_t *body;
     struct client c;
     struct kl_error err = {0};
-    int rc = api_path_id(req, 0, "id", &id);
-    if (rc || (rc = api_body_object(req, &body)))
+    int rc = api_patch_input(req, &id, &body, &version);
+    if (rc)
         return rc;
-    if ((rc = api_if_match(req, &version))) {
-        json_decref(body);
-        return rc;
-    }
     rc = clients_update(req->db, &req->arena, req->who, id, version, body, &c, &err);
     json_decref(body);
     if (rc == KL_ESTALE)
@@ -364,13 +360,9 @@ int api_contacts_patch(struct http_req *req, struct http_resp *resp)
     json_t *body;
     struct contact k;
     struct kl_error err = {0};
-    int rc = api_path_id(req, 0, "id", &id);
-    if (rc || (rc = api_body_object(req, &body)))
+    int rc = api_patch_input(req, &id, &body, &version);
+    if (rc)
         return rc;
-    if ((rc = api_if_match(req, &version))) {
-        json_decref(body);
-        return rc;
-    }
     rc = contacts_update(req->db, &req->arena, req->who, id, version, body, &k, &err);
     json_decref(body);
     if (rc == KL_ESTALE && !contacts_get(req->db, &req->arena, req->who, id, &k, NULL))

@@ -150,13 +150,9 @@ int api_greeting_templates_patch(struct http_req *req, struct http_resp *resp)
     json_t *body;
     struct greeting_template t;
     struct kl_error err = {0};
-    int rc = api_path_id(req, 0, "id", &id);
-    if (rc || (rc = api_body_object(req, &body)))
+    int rc = api_patch_input(req, &id, &body, &version);
+    if (rc)
         return rc;
-    if ((rc = api_if_match(req, &version))) {
-        json_decref(body);
-        return rc;
-    }
     rc = greetings_template_update(req->db, &req->arena, req->who, id, version, body, &t, &err);
     json_decref(body);
     if (rc == KL_ESTALE) {

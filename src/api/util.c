@@ -237,3 +237,15 @@ void api_list(struct http_resp *resp, json_t *items, const char *next_cursor)
     json_object_set_new(o, "next_cursor", next_cursor ? json_string(next_cursor) : json_null());
     resp_json(resp, 200, o);
 }
+
+int api_patch_input(struct http_req *req, int64_t *id, json_t **body, int64_t *version)
+{
+    int rc = api_path_id(req, 0, "id", id);
+    if (rc || (rc = api_body_object(req, body)))
+        return rc;
+    if ((rc = api_if_match(req, version))) {
+        json_decref(*body);
+        *body = NULL;
+    }
+    return rc;
+}
