@@ -102,6 +102,7 @@ int api_imports_contacts(struct http_req *req, struct http_resp *resp);
 int api_exports_clients(struct http_req *req, struct http_resp *resp);
 int api_notifications_list(struct http_req *req, struct http_resp *resp);
 int api_notifications_read(struct http_req *req, struct http_resp *resp);
+int api_notifications_read_all(struct http_req *req, struct http_resp *resp);
 int api_settings_get(struct http_req *req, struct http_resp *resp);
 int api_settings_patch(struct http_req *req, struct http_resp *resp);
 int api_holidays_list(struct http_req *req, struct http_resp *resp);

@@ -2,9 +2,10 @@
 /*
  * misc.c - notifications, settings, professional holidays and the team list (api).
  *
- * Notifications are the caller's own. Settings are read by everyone signed in and changed
- * by admins: segment_rule (bool, R5) and card_issue_notify (user ids told when a client
- * card is issued, R4). Professional holidays (R3, R14) are read by everyone and kept by
+ * Notifications are the caller's own; the list tells how many are unread (the bell), and
+ * they are marked read one by one or all at once. Settings are read by everyone signed in
+ * and changed by admins: segment_rule (bool, R5) and card_issue_notify (user ids told when
+ * a client card is issued, R4). Professional holidays (R3, R14) are read by everyone and kept by
  * admins. The team is who the caller may assign clients to or look after: a head's
  * department, everyone for the director and admins, himself for a manager.
  */
@@ -26,12 +27,23 @@ static int bad(struct http_req *req, const char *field, const char *key, const c
     return KL_EINVAL;
 }
 
-/* The text of a notification in the reader's language. */
+/* The text of a notification in the reader's language: the message of its kind around
+ * the one detail that names it (the client, the task's title, the count). */
 static json_t *notification_text(struct http_req *req, const struct notification *x, json_t *data)
 {
-    char out[512];
-    const char *name = json_string_value(json_object_get(data, "name"));
-    i18n_format(req->lang, arena_printf(&req->arena, "notify.%s", x->kind), NULL, name ? name : "",
+    char out[512], num[24];
+    const char *key = "name";
+    if (!strcmp(x->kind, "call_back_due"))
+        key = "client_name";
+    else if (!strcmp(x->kind, "task_due") || !strcmp(x->kind, "task_overdue"))
+        key = "title";
+    const char *arg = json_string_value(json_object_get(data, key));
+    if (!strcmp(x->kind, "monthly_overdue")) {
+        snprintf(num, sizeof(num), "%lld",
+                 (long long)json_integer_value(json_object_get(data, "count")));
+        arg = num;
+    }
+    i18n_format(req->lang, arena_printf(&req->arena, "notify.%s", x->kind), NULL, arg ? arg : "",
                 out, sizeof(out));
     return json_string(out);
 }
@@ -65,7 +77,38 @@ int api_notifications_list(struct http_req *req, struct http_resp *resp)
         json_object_set_new(o, "data", data);
         json_array_append_new(arr, o);
     }
-    api_list(resp, arr, n > limit ? api_cursor(req, items[limit - 1].id) : NULL);
+    int64_t unread_count = 0;
+    if (repo_notification_unread(req->db, req->who->user_id, &unread_count)) {
+        json_decref(arr);
+        return api_fail(req, KL_EDB, NULL);
+    }
+    const char *cursor = n > limit ? api_cursor(req, items[limit - 1].id) : NULL;
+    resp_json(resp, 200,
+              json_pack("{s:o, s:o, s:I}", "items", arr, "next_cursor",
+                        cursor ? json_string(cursor) : json_null(), "unread",
+                        (json_int_t)unread_count));
+    return 0;
+}
+
+/* POST /api/v1/notifications/read-all: the caller's unread notifications (up to
+ * up_to_id, the newest one he has seen, when given) become read. */
+int api_notifications_read_all(struct http_req *req, struct http_resp *resp)
+{
+    static const struct jfield fields[] = {{"up_to_id", J_ID_NULL}, {NULL, 0}};
+    int64_t up_to = 0, marked = 0, unread = 0;
+    if (req->body.len) {
+        json_t *body;
+        int rc = api_body(req, fields, &body);
+        if (rc)
+            return rc;
+        up_to = api_id(body, "up_to_id");
+        json_decref(body);
+    }
+    if (repo_notification_read_all(req->db, req->who->user_id, up_to, time_now(), &marked) ||
+        repo_notification_unread(req->db, req->who->user_id, &unread))
+        return api_fail(req, KL_EDB, NULL);
+    resp_json(resp, 200,
+              json_pack("{s:I, s:I}", "marked", (json_int_t)marked, "unread", (json_int_t)unread));
     return 0;
 }
 

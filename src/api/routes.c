@@ -62,6 +62,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/notifications", api_notifications_list, ALL, 0, "Own notifications"},
     {"POST", "/api/v1/notifications/{id}/read", api_notifications_read, ALL, 0,
      "Mark a notification read"},
+    {"POST", "/api/v1/notifications/read-all", api_notifications_read_all, ALL, 0,
+     "Mark all own notifications read"},
     {"GET", "/api/v1/settings", api_settings_get, ALL, 0, "Read the settings"},
     {"PATCH", "/api/v1/settings", api_settings_patch, ADMIN, 0, "Change the settings"},
     {"GET", "/api/v1/holidays", api_holidays_list, ALL, 0, "Professional holidays"},

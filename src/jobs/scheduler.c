@@ -31,6 +31,7 @@ struct job_def {
 static const struct job_def job_defs[] = {
     {"outbox", 0, job_outbox_run, job_outbox_due},
     {"digest", 60, job_digest_run, NULL},
+    {"reminders", 60, job_reminders_run, NULL},
 };
 
 struct scheduler {

@@ -56,6 +56,7 @@ int job_outbox_run(struct job_ctx *ctx);
 /* Whether the outbox job has work (a mail server is set and a message is due). */
 int job_outbox_due(const struct jobs_settings *settings, struct db *db, int64_t now, int *due);
 int job_digest_run(struct job_ctx *ctx);
+int job_reminders_run(struct job_ctx *ctx);
 
 /* The verdict on one SMTP transfer, from libcurl's result and the last SMTP reply code:
  * sent, try again later (connection trouble, timeouts, 4xx), or fail for good (5xx,

@@ -286,6 +286,15 @@ static const struct msg catalogue[] = {
     {"notify.client_issued",
      {"Client card issued: {arg}", "Išduota kliento kortelė: {arg}",
       "Оформлена карточка клиента: {arg}"}},
+    /* reminders (domain/reminders.c): the client's name, the task's title, a count */
+    {"notify.call_back_due", {"Call back: {arg}", "Perskambinti: {arg}", "Перезвонить: {arg}"}},
+    {"notify.task_due", {"Task due: {arg}", "Užduoties terminas: {arg}", "Срок задачи: {arg}"}},
+    {"notify.task_overdue",
+     {"Task overdue: {arg}", "Vėluojanti užduotis: {arg}", "Просроченная задача: {arg}"}},
+    {"notify.monthly_overdue",
+     {"Clients not contacted last month nor this month: {arg}",
+      "Klientai, su kuriais nebendrauta nei praėjusį, nei šį mėnesį: {arg}",
+      "Клиенты без контакта ни в прошлом, ни в этом месяце: {arg}"}},
     /* the calendar feed (domain/calfeed.c); names without commas or semicolons */
     {"cal.name",
      {"klientas: work calendar", "klientas: darbo kalendorius", "klientas: рабочий календарь"}},

@@ -76,6 +76,22 @@ int repo_notification_read(struct db *db, int64_t user_id, int64_t id, int64_t n
     return rc ? rc : changed ? 0 : KL_ENOTFOUND;
 }
 
+int repo_notification_read_all(struct db *db, int64_t user_id, int64_t up_to_id, int64_t now,
+                               int64_t *marked)
+{
+    return db_execf(db, marked,
+                    "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL "
+                    "AND id <= ?",
+                    "iii", now, user_id, up_to_id > 0 ? up_to_id : INT64_MAX);
+}
+
+int repo_notification_unread(struct db *db, int64_t user_id, int64_t *count)
+{
+    return db_scalar(db, count,
+                     "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+                     "i", user_id);
+}
+
 #define HOLIDAY_COLS                                                                               \
     "id, industry, name_en, name_lt, name_ru, month, day, version, created_at, updated_at"
 

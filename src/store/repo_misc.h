@@ -26,6 +26,12 @@ int repo_notification_list(struct db *db, struct arena *a, int64_t user_id, int 
                            int64_t before_id, int limit, struct notification **out, int *n);
 /* Mark read; KL_ENOTFOUND when not the user's. */
 int repo_notification_read(struct db *db, int64_t user_id, int64_t id, int64_t now);
+/* Mark read every unread notification of the user with id <= up_to_id (0: all); *marked
+ * (may be NULL) gets how many. */
+int repo_notification_read_all(struct db *db, int64_t user_id, int64_t up_to_id, int64_t now,
+                               int64_t *marked);
+/* How many of the user's notifications are unread. */
+int repo_notification_unread(struct db *db, int64_t user_id, int64_t *count);
 
 struct holiday {
     int64_t id;

@@ -37,6 +37,10 @@ PLATFORM_RULES = {
     ("PATCH", "/api/v1/departments/{id}"): ADMIN,
     ("DELETE", "/api/v1/departments/{id}"): ADMIN,
     ("GET", "/api/v1/audit"): frozenset({"admin", "director"}),
+    # Notifications: everyone, his own only.
+    ("GET", "/api/v1/notifications"): ALL,
+    ("POST", "/api/v1/notifications/{id}/read"): ALL,
+    ("POST", "/api/v1/notifications/read-all"): ALL,
 }
 
 
