@@ -300,6 +300,7 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
     json_object_set_new(o, "version", json_integer((json_int_t)c->version));
     json_put_time(o, "created_at", c->created_at);
     json_put_time(o, "updated_at", c->updated_at);
+    json_put_time(o, "last_contact_at", c->last_contact_at);
     return o;
 }
 
@@ -387,9 +388,11 @@ static const char *upper(struct arena *a, const char *s)
     return u;
 }
 
-static const char *readonly_fields[] = {"id",          "version",    "created_at",     "updated_at",
-                                        "issued",      "issued_at",  "issue_seconds",  "missing",
-                                        "receivables", "deleted_at", "merged_into_id", NULL};
+static const char *readonly_fields[] = {
+    "id",          "version",    "created_at",     "updated_at",
+    "issued",      "issued_at",  "issue_seconds",  "missing",
+    "receivables", "deleted_at", "merged_into_id", "last_contact_at",
+    NULL};
 
 /* Copy the members of body into c, checking names and JSON types. */
 static int apply_body(struct arena *a, json_t *body, struct client *c, struct kl_error *err)

@@ -31,6 +31,8 @@
  * override says otherwise. *name (may be NULL) gets the holiday or override note. */
 int workcal_is_working(struct db *db, struct arena *a, struct day d, int *working,
                        const char **name);
+/* working[i] for the n days from first (n <= 62): the same rule, with one query. */
+int workcal_days(struct db *db, struct day first, int n, int *working);
 int workcal_list(struct db *db, struct arena *a, struct day from, struct day to, json_t **out);
 int workcal_set(struct db *db, const struct principal *who, struct day d, int working,
                 const char *note, struct kl_error *err);

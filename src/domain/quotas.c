@@ -51,29 +51,53 @@ static json_t *metric(int64_t target, int64_t done)
     return json_pack("{s:I, s:I}", "target", (json_int_t)target, "done", (json_int_t)done);
 }
 
-/* The user's clients (not lost, not deleted), and how many of them were first touched
- * this month (by anyone) before day_from, before day_to and at all: one pass over his
- * clients with an index-only probe of each client's activities. */
+/* The user's working clients (prospect, active; not deleted) and how many of them were
+ * first touched (by anyone) in the month [month_from, month_to) before day_from, before
+ * day_to and at all. The store keeps each client's last contact on its row: a client last
+ * touched before the month was not touched in it, one last touched in [month_from,
+ * day_from) was first touched before the day; only those touched since day_from (for
+ * today: the day's few) need a probe of their activities. */
 static int contact_counts(struct db *db, int64_t user_id, int64_t month_from, int64_t month_to,
                           int64_t day_from, int64_t day_to, int64_t *total, int64_t *before,
                           int64_t *until, int64_t *in_month)
 {
     struct db_stmt st;
+    int64_t early = 0;
     int rc = db_query(db, &st,
-                      "SELECT COUNT(*), COUNT(m), SUM(CASE WHEN m < ? THEN 1 ELSE 0 END), "
-                      "SUM(CASE WHEN m < ? THEN 1 ELSE 0 END) FROM (SELECT (SELECT MIN(x.at) "
-                      "FROM activities x WHERE x.client_id = c.id AND x.deleted_at IS NULL AND "
-                      "x.at >= ? AND x.at < ?) AS m FROM clients c WHERE c.owner_id = ? AND "
-                      "c.deleted_at IS NULL AND c.status IN ('prospect', 'active')) t",
-                      "iiiii", day_from, day_to, month_from, month_to, user_id);
+                      "SELECT COUNT(*), SUM(CASE WHEN last_contact_at >= ? AND last_contact_at < "
+                      "? THEN 1 ELSE 0 END) FROM clients WHERE owner_id = ? AND deleted_at IS "
+                      "NULL AND status IN ('prospect', 'active')",
+                      "iii", month_from, day_from, user_id);
     if (rc)
         return rc;
     rc = db_step(&st);
     if (rc == DB_ROW) {
         *total = db_int64(&st, 0);
-        *in_month = db_int64(&st, 1);
-        *before = db_is_null(&st, 2) ? 0 : db_int64(&st, 2);
-        *until = db_is_null(&st, 3) ? 0 : db_int64(&st, 3);
+        early = db_is_null(&st, 1) ? 0 : db_int64(&st, 1);
+        rc = 0;
+    } else {
+        rc = KL_EDB;
+    }
+    db_finish(&st);
+    if (rc)
+        return rc;
+    rc =
+        db_query(db, &st,
+                 "SELECT COUNT(m), SUM(CASE WHEN m < ? THEN 1 ELSE 0 END), SUM(CASE WHEN m < ? "
+                 "THEN 1 ELSE 0 END) FROM (SELECT (SELECT x.at FROM activities x WHERE x.client_id "
+                 "= c.id AND x.deleted_at IS NULL AND x.at >= ? AND x.at < ? ORDER BY x.at LIMIT "
+                 "1) AS m "
+                 "FROM clients c WHERE c.owner_id = ? AND c.deleted_at IS NULL AND c.status IN "
+                 "('prospect', 'active') AND c.last_contact_at >= ?) t",
+                 "iiiiii", day_from, day_to, month_from, month_to, user_id,
+                 day_from > month_from ? day_from : month_from);
+    if (rc)
+        return rc;
+    rc = db_step(&st);
+    if (rc == DB_ROW) {
+        *in_month = early + db_int64(&st, 0);
+        *before = early + (db_is_null(&st, 1) ? 0 : db_int64(&st, 1));
+        *until = early + (db_is_null(&st, 2) ? 0 : db_int64(&st, 2));
         rc = 0;
     } else {
         rc = KL_EDB;
@@ -82,8 +106,7 @@ static int contact_counts(struct db *db, int64_t user_id, int64_t month_from, in
     return rc;
 }
 
-static int progress(struct db *db, struct arena *a, int64_t user_id, const char *tz, struct day day,
-                    json_t **out)
+static int progress(struct db *db, int64_t user_id, const char *tz, struct day day, json_t **out)
 {
     struct quota q;
     int rc = quotas_effective(db, user_id, &q);
@@ -92,18 +115,14 @@ static int progress(struct db *db, struct arena *a, int64_t user_id, const char 
     struct day first = {day.y, day.m, 1}, last = {day.y, day.m, days_in_month(day.y, day.m)};
     int64_t day_from = time_day_start(tz, day), day_to = time_day_start(tz, day_add(day, 1));
     int64_t month_from = time_day_start(tz, first), month_to = time_day_start(tz, day_add(last, 1));
-    int working = 0, month_days = 0, elapsed = 0, left = 0;
-    if ((rc = workcal_is_working(db, a, day, &working, NULL)))
+    int working = 0, month_days = 0, elapsed = 0, left = 0, days[31];
+    if ((rc = workcal_days(db, first, last.d, days)))
         return rc;
-    for (struct day d = first; day_cmp(d, last) <= 0; d = day_add(d, 1)) {
-        int w = 0;
-        if ((rc = workcal_is_working(db, a, d, &w, NULL)))
-            return rc;
-        month_days += w;
-        if (w && day_cmp(d, day) <= 0)
-            elapsed++;
-        if (w && day_cmp(d, day) >= 0)
-            left++;
+    working = days[day.d - 1];
+    for (int i = 0; i < (int)last.d; i++) {
+        month_days += days[i];
+        elapsed += days[i] && i + 1 <= (int)day.d;
+        left += days[i] && i + 1 >= (int)day.d;
     }
     int64_t calls_d, calls_m, oe_d, oe_m, op_d, op_m, total, touched_m, touched_before,
         touched_until;
@@ -167,7 +186,7 @@ int quotas_progress(struct db *db, struct arena *a, const struct principal *who,
                                   : kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
     if ((rc = resolve_day(date, u.tz, &day, err)))
         return rc;
-    if ((rc = progress(db, a, user_id, u.tz, day, out)))
+    if ((rc = progress(db, user_id, u.tz, day, out)))
         return kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
     return 0;
 }
@@ -206,7 +225,7 @@ int quotas_team(struct db *db, struct arena *a, const struct principal *who, con
             json_decref(arr);
             return rc;
         }
-        if (progress(db, a, ids[i], tzs[i], day, &p)) {
+        if (progress(db, ids[i], tzs[i], day, &p)) {
             json_decref(arr);
             return kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
         }

@@ -14,81 +14,171 @@
  *   prospect_not_called   40  a prospect nobody has called yet
  *   monthly_due           30  not contacted yet this month (R11)
  * Logging any activity with a client today takes the client's reasons off the list, except
- * tasks, which leave when they are done. The list covers the user's clients and those of
- * the managers he substitutes today (R33).
+ * tasks, which leave when they are done, and a call-back promised by today's activity for
+ * later today. The list covers the user's clients and those of the managers he substitutes
+ * today (R33).
+ *
+ * Cost: one index-only range over the owners' working clients (their last contact, "ever
+ * called" and pending call-back are kept on the client row by the store), the birthdays of
+ * their contacts, their open tasks; reasons are small records in the request's arena and
+ * become JSON only for the items answered (at most TODAY_MAX_ITEMS).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/jsonout.h"
 #include "daily.h"
 
 #include "domain/search.h"
+#include "store/repo_activity.h"
 #include "store/repo_client.h"
 #include "store/repo_misc.h"
 #include "store/repo_user.h"
 
 #define TODAY_MAX_ITEMS 300
 
+enum reason_code {
+    R_CALL_BACK,
+    R_TASK_OVERDUE,
+    R_TASK_DUE,
+    R_NEGOTIATE_SOON,
+    R_BIRTHDAY,
+    R_HOLIDAY,
+    R_MONTHLY_OVERDUE,
+    R_PROSPECT_NOT_CALLED,
+    R_MONTHLY_DUE,
+};
+
+static const struct {
+    const char *code;
+    int weight;
+} reason_info[] = {
+    [R_CALL_BACK] = {"call_back", 100},
+    [R_TASK_OVERDUE] = {"task_overdue", 90},
+    [R_TASK_DUE] = {"task_due", 80},
+    [R_NEGOTIATE_SOON] = {"negotiate_soon", 70},
+    [R_BIRTHDAY] = {"birthday", 60},
+    [R_HOLIDAY] = {"professional_holiday", 60},
+    [R_MONTHLY_OVERDUE] = {"monthly_overdue", 50},
+    [R_PROSPECT_NOT_CALLED] = {"prospect_not_called", 40},
+    [R_MONTHLY_DUE] = {"monthly_due", 30},
+};
+
+/* One reason of an item: its code and what its JSON shows (id, time, text). */
+struct reason {
+    struct reason *next;
+    enum reason_code code;
+    int64_t id, at;
+    const char *text;
+};
+
+/* A client on the list; items[i] belongs to clients[i]. */
 struct item {
-    int64_t client_id, contact_id;
-    const char *client_name, *contact_name, *phone;
-    int64_t last_at;
+    const struct today_client *c;
+    int64_t contact_id;
+    const char *contact_name, *phone;
     int priority;
-    json_t *reasons;
+    struct reason *first, *last;
 };
 
-struct list {
-    struct item *items;
-    int n, cap;
-};
-
-/* The item of a client, made when missing; fresh = 1 when the caller knows there is
- * none yet (the first pass meets every client once), which saves the search. */
-static struct item *item_get(struct list *l, struct arena *a, int64_t client_id, const char *name,
-                             int fresh)
+static void add_reason(struct arena *a, struct item *it, enum reason_code code, int64_t id,
+                       int64_t at, const char *text)
 {
-    for (int i = 0; !fresh && i < l->n; i++)
-        if (l->items[i].client_id == client_id)
-            return &l->items[i];
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 64;
-        struct item *items = arena_alloc(a, sizeof(*items) * (size_t)cap);
-        if (l->n)
-            memcpy(items, l->items, sizeof(*items) * (size_t)l->n);
-        l->items = items;
-        l->cap = cap;
-    }
-    struct item *it = &l->items[l->n++];
-    memset(it, 0, sizeof(*it));
-    it->client_id = client_id;
-    it->client_name = name;
-    it->reasons = json_array();
-    return it;
+    struct reason *r = arena_alloc(a, sizeof(*r));
+    *r = (struct reason){NULL, code, id, at, text};
+    if (it->last)
+        it->last->next = r;
+    else
+        it->first = r;
+    it->last = r;
+    if (reason_info[code].weight > it->priority)
+        it->priority = reason_info[code].weight;
 }
 
-static void add_reason(struct item *it, int weight, json_t *reason)
+static json_t *reason_json(const struct reason *r)
 {
-    json_array_append_new(it->reasons, reason);
-    if (weight > it->priority)
-        it->priority = weight;
+    const char *code = reason_info[r->code].code;
+    switch (r->code) {
+    case R_CALL_BACK:
+        return json_pack("{s:s, s:o, s:I}", "code", code, "due_at", json_time_or_null(r->at),
+                         "activity_id", (json_int_t)r->id);
+    case R_TASK_OVERDUE:
+    case R_TASK_DUE:
+        return json_pack("{s:s, s:I, s:s, s:o}", "code", code, "task_id", (json_int_t)r->id,
+                         "title", r->text, "due_at", json_time_or_null(r->at));
+    case R_BIRTHDAY:
+        return json_pack("{s:s, s:I, s:s}", "code", code, "contact_id", (json_int_t)r->id,
+                         "contact_name", r->text);
+    case R_HOLIDAY:
+        return json_pack("{s:s, s:I, s:s}", "code", code, "holiday_id", (json_int_t)r->id,
+                         "holiday", r->text);
+    case R_MONTHLY_OVERDUE:
+    case R_MONTHLY_DUE:
+        return json_pack("{s:s, s:o}", "code", code, "last_contact_at", json_time_or_null(r->at));
+    default:
+        return json_pack("{s:s}", "code", code);
+    }
 }
 
 static int cmp_items(const void *pa, const void *pb)
 {
-    const struct item *a = pa, *b = pb;
+    const struct item *a = *(const struct item *const *)pa, *b = *(const struct item *const *)pb;
     if (a->priority != b->priority)
         return b->priority - a->priority;
-    if (a->last_at != b->last_at)
-        return a->last_at < b->last_at ? -1 : 1;
-    return strcmp(a->client_name ? a->client_name : "", b->client_name ? b->client_name : "");
+    if (a->c->last_at != b->c->last_at)
+        return a->c->last_at < b->c->last_at ? -1 : 1;
+    int n = strcmp(a->c->name ? a->c->name : "", b->c->name ? b->c->name : "");
+    return n ? n : (a->c->id < b->c->id ? -1 : a->c->id > b->c->id);
+}
+
+/* Client id -> index in clients: open addressing over a power of two at least twice n. */
+struct client_map {
+    int32_t *slot; /* index + 1, 0 = empty */
+    uint64_t mask;
+};
+
+static void map_build(struct client_map *m, struct arena *a, const struct today_client *clients,
+                      int n)
+{
+    uint64_t size = 16;
+    while (size < (uint64_t)n * 2)
+        size <<= 1;
+    m->slot = arena_alloc(a, sizeof(*m->slot) * size); /* zeroed */
+    m->mask = size - 1;
+    for (int i = 0; i < n; i++) {
+        uint64_t h = (uint64_t)clients[i].id * 0x9E3779B97F4A7C15ull;
+        while (m->slot[h & m->mask])
+            h++;
+        m->slot[h & m->mask] = i + 1;
+    }
+}
+
+static int map_find(const struct client_map *m, const struct today_client *clients, int64_t id)
+{
+    for (uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;; h++) {
+        int32_t s = m->slot[h & m->mask];
+        if (!s)
+            return -1;
+        if (clients[s - 1].id == id)
+            return s - 1;
+    }
+}
+
+static const char *first_phone(struct arena *a, const char *phones_json)
+{
+    json_t *phones = json_array_from_text(phones_json);
+    const char *p = json_array_size(phones)
+                        ? arena_strdup(a, json_string_value(json_array_get(phones, 0)))
+                        : NULL;
+    json_decref(phones);
+    return p;
 }
 
 int today_list(struct db *db, struct arena *a, const struct principal *who, int64_t user_id,
                json_t **out, struct kl_error *err)
 {
     struct user u;
-    struct list l = {0};
     int rc;
     if (!user_id)
         user_id = who->user_id;
@@ -106,6 +196,7 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
         today.m == 1 ? (struct day){today.y - 1, 12, 1} : (struct day){today.y, today.m - 1, 1};
     int64_t month_start = time_day_start(u.tz, month_first);
     int64_t prev_start = time_day_start(u.tz, prev_first);
+    int64_t callback_from = now - 30 * 86400LL;
 
     /* Whose work is on this list: the user and those he substitutes today. */
     int64_t owners[17];
@@ -121,162 +212,140 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
     int nc = 0;
     if ((rc = repo_today_clients(db, a, owners, n_owners, &clients, &nc)))
         goto db_fail;
-    /* Clients touched today leave the list (tasks excepted). */
+    struct item *items = arena_alloc(a, sizeof(*items) * (size_t)(nc + 1)); /* zeroed */
+    struct client_map map;
+    map_build(&map, a, clients, nc);
     char mmdd[6];
     snprintf(mmdd, sizeof(mmdd), "%02u-%02u", (unsigned)today.m % 100u, (unsigned)today.d % 100u);
     struct holiday *hol;
     int nh = 0;
     if ((rc = repo_holiday_list(db, a, &hol, &nh)))
         goto db_fail;
+    /* Today's professional holidays only, in the user's language. */
+    int n_today_hol = 0;
+    for (int h = 0; h < nh; h++)
+        if (hol[h].month == today.m && hol[h].day == today.d)
+            hol[n_today_hol++] = hol[h];
     for (int i = 0; i < nc; i++) {
         struct today_client *c = &clients[i];
+        struct item *it = &items[i];
+        it->c = c;
+        /* A call-back due by the end of today (promised in the last 30 days) stays on the
+         * list while it is the client's latest activity, even if that is today's. */
+        if (c->callback_activity_id && c->callback_at >= callback_from && c->callback_at < day_end)
+            add_reason(a, it, R_CALL_BACK, c->callback_activity_id, c->callback_at, NULL);
         if (c->last_at >= day_start)
-            continue;
-        struct item *it = NULL;
-#define ITEM() (it ? it : (it = item_get(&l, a, c->id, c->name, 1)))
+            continue; /* touched today */
         if (c->negotiate_soon)
-            add_reason(ITEM(), 70, json_pack("{s:s}", "code", "negotiate_soon"));
-        for (int h = 0; h < nh && c->industry; h++)
-            if (hol[h].month == today.m && hol[h].day == today.d &&
-                !strcmp(hol[h].industry, c->industry))
-                add_reason(ITEM(), 60,
-                           json_pack("{s:s, s:I, s:s}", "code", "professional_holiday",
-                                     "holiday_id", (json_int_t)hol[h].id, "holiday",
-                                     u.lang && !strcmp(u.lang, "ru")   ? hol[h].name_ru
-                                     : u.lang && !strcmp(u.lang, "en") ? hol[h].name_en
-                                                                       : hol[h].name_lt));
+            add_reason(a, it, R_NEGOTIATE_SOON, 0, 0, NULL);
+        for (int h = 0; h < n_today_hol && c->industry; h++)
+            if (!strcmp(hol[h].industry, c->industry))
+                add_reason(a, it, R_HOLIDAY, hol[h].id, 0,
+                           u.lang && !strcmp(u.lang, "ru")   ? hol[h].name_ru
+                           : u.lang && !strcmp(u.lang, "en") ? hol[h].name_en
+                                                             : hol[h].name_lt);
         if (c->last_at < prev_start)
-            add_reason(ITEM(), 50,
-                       json_pack("{s:s, s:o}", "code", "monthly_overdue", "last_contact_at",
-                                 json_time_or_null(c->last_at)));
+            add_reason(a, it, R_MONTHLY_OVERDUE, 0, c->last_at, NULL);
         else if (c->last_at < month_start)
-            add_reason(ITEM(), 30,
-                       json_pack("{s:s, s:o}", "code", "monthly_due", "last_contact_at",
-                                 json_time_or_null(c->last_at)));
+            add_reason(a, it, R_MONTHLY_DUE, 0, c->last_at, NULL);
         if (!strcmp(c->status, "prospect") && !c->ever_called)
-            add_reason(ITEM(), 40, json_pack("{s:s}", "code", "prospect_not_called"));
-        if (it) {
-            it->last_at = c->last_at;
-            it->phone = c->phone;
-        }
-#undef ITEM
+            add_reason(a, it, R_PROSPECT_NOT_CALLED, 0, 0, NULL);
+        it->phone = c->phone;
     }
-    /* Call-backs due by the end of today (from the last 30 days). */
-    struct today_callback *cbs;
-    int ncb = 0;
-    if ((rc = repo_today_callbacks(db, a, owners, n_owners, now - 30 * 86400LL, day_end, &cbs,
-                                   &ncb)))
+    /* Birthdays of contacts today, on clients not touched today (at most 200 named). */
+    int64_t *bd_ids, *bd_clients;
+    int nb = 0, named = 0;
+    if ((rc = repo_today_birthdays(db, a, mmdd, &bd_ids, &bd_clients, &nb)))
         goto db_fail;
-    for (int i = 0; i < ncb; i++) {
-        const char *name = NULL;
-        int64_t last = 0;
-        for (int k = 0; k < nc; k++)
-            if (clients[k].id == cbs[i].client_id)
-                name = clients[k].name, last = clients[k].last_at;
-        if (!name)
-            continue; /* not (or no longer) one of these clients */
-        struct item *it = item_get(&l, a, cbs[i].client_id, name, 0);
-        it->last_at = last;
-        if (cbs[i].contact_id)
-            it->contact_id = cbs[i].contact_id;
-        add_reason(it, 100,
-                   json_pack("{s:s, s:o, s:I}", "code", "call_back", "due_at",
-                             json_time_or_null(cbs[i].callback_at), "activity_id",
-                             (json_int_t)cbs[i].activity_id));
-    }
-    /* Birthdays of contacts today. */
-    struct today_contact *bd;
-    int nb = 0;
-    if ((rc = repo_today_birthdays(db, a, owners, n_owners, mmdd, &bd, &nb)))
-        goto db_fail;
-    for (int i = 0; i < nb; i++) {
-        const char *name = NULL;
-        int64_t last = 0;
-        for (int k = 0; k < nc; k++)
-            if (clients[k].id == bd[i].client_id)
-                name = clients[k].name, last = clients[k].last_at;
-        if (!name || last >= day_start)
+    for (int i = 0; i < nb && named < 200; i++) {
+        int k = map_find(&map, clients, bd_clients[i]);
+        struct contact ct;
+        if (k < 0 || clients[k].last_at >= day_start)
             continue;
-        struct item *it = item_get(&l, a, bd[i].client_id, name, 0);
-        it->last_at = last;
-        it->contact_id = bd[i].id;
-        it->contact_name = bd[i].name;
-        add_reason(it, 60,
-                   json_pack("{s:s, s:I, s:s}", "code", "birthday", "contact_id",
-                             (json_int_t)bd[i].id, "contact_name", bd[i].name));
+        if ((rc = repo_contact_get(db, a, bd_ids[i], &ct)))
+            goto db_fail;
+        named++;
+        items[k].contact_id = ct.id;
+        items[k].contact_name = ct.name;
+        items[k].phone = first_phone(a, ct.phones);
+        add_reason(a, &items[k], R_BIRTHDAY, ct.id, 0, ct.name);
     }
-    /* Open tasks due by the end of today. */
+    /* Open tasks due by the end of today; those without one of these clients apart. */
     struct task *tasks;
     int nt = 0;
     if ((rc = repo_task_list(db, a, owners, n_owners, 0, "open", day_end, 200, &tasks, &nt)))
         goto db_fail;
     json_t *loose_tasks = json_array();
     for (int i = 0; i < nt; i++) {
-        json_t *r = json_pack("{s:s, s:I, s:s, s:o}", "code",
-                              tasks[i].due_at < day_start ? "task_overdue" : "task_due", "task_id",
-                              (json_int_t)tasks[i].id, "title", tasks[i].title, "due_at",
-                              json_time_or_null(tasks[i].due_at));
-        if (!tasks[i].client_id) {
-            json_array_append_new(loose_tasks, r);
+        enum reason_code code = tasks[i].due_at < day_start ? R_TASK_OVERDUE : R_TASK_DUE;
+        int k = tasks[i].client_id ? map_find(&map, clients, tasks[i].client_id) : -1;
+        if (k < 0) {
+            struct reason r = {NULL, code, tasks[i].id, tasks[i].due_at, tasks[i].title};
+            json_array_append_new(loose_tasks, reason_json(&r));
             continue;
         }
-        const char *name = NULL;
-        int64_t last = 0;
-        for (int k = 0; k < nc; k++)
-            if (clients[k].id == tasks[i].client_id)
-                name = clients[k].name, last = clients[k].last_at;
-        if (!name) {
-            json_array_append_new(loose_tasks, r);
-            continue;
-        }
-        struct item *it = item_get(&l, a, tasks[i].client_id, name, 0);
-        it->last_at = last;
-        add_reason(it, tasks[i].due_at < day_start ? 90 : 80, r);
+        add_reason(a, &items[k], code, tasks[i].id, tasks[i].due_at, tasks[i].title);
     }
-    if (l.n > 1)
-        qsort(l.items, (size_t)l.n, sizeof(*l.items), cmp_items);
-    json_t *arr = json_array();
-    for (int i = 0; i < l.n && i < TODAY_MAX_ITEMS; i++) {
-        struct item *it = &l.items[i];
-        if (it->contact_id && !it->contact_name) {
-            /* The contact a call-back named: his own name and first phone. */
-            struct contact k;
-            if (!repo_contact_get(db, a, it->contact_id, &k) && !k.deleted_at) {
-                it->contact_name = k.name;
-                json_t *phones = json_array_from_text(k.phones);
-                if (json_array_size(phones))
-                    it->phone = arena_strdup(a, json_string_value(json_array_get(phones, 0)));
-                json_decref(phones);
-            }
-        }
-        if (!it->contact_id) {
-            struct today_contact k;
-            if (!repo_today_main_contact(db, a, it->client_id, &k)) {
+    /* The items with a reason, strongest first. */
+    struct item **order = arena_alloc(a, sizeof(*order) * (size_t)(nc + 1));
+    int n = 0;
+    for (int i = 0; i < nc; i++)
+        if (items[i].first)
+            order[n++] = &items[i];
+    if (n > 1)
+        qsort(order, (size_t)n, sizeof(*order), cmp_items);
+    /* The contact to call for each answered item: the one a call-back or a birthday named,
+     * else the client's first (decision makers first), read together. */
+    int shown = n < TODAY_MAX_ITEMS ? n : TODAY_MAX_ITEMS;
+    for (int i = 0; i < shown; i++) {
+        struct item *it = order[i];
+        struct activity x;
+        struct contact k;
+        for (const struct reason *r = it->first; r && !it->contact_id; r = r->next)
+            if (r->code == R_CALL_BACK && !repo_activity_get(db, a, r->id, &x) && x.contact_id &&
+                !repo_contact_get(db, a, x.contact_id, &k) && !k.deleted_at) {
                 it->contact_id = k.id;
                 it->contact_name = k.name;
-                json_t *phones = json_array_from_text(k.phones);
-                if (json_array_size(phones))
-                    it->phone = arena_strdup(a, json_string_value(json_array_get(phones, 0)));
-                json_decref(phones);
+                it->phone = first_phone(a, k.phones);
             }
-        }
+    }
+    int64_t *need = arena_alloc(a, sizeof(*need) * (size_t)(shown + 1));
+    struct item **needing = arena_alloc(a, sizeof(*needing) * (size_t)(shown + 1));
+    int nn = 0;
+    for (int i = 0; i < shown; i++)
+        if (!order[i]->contact_id)
+            needing[nn] = order[i], need[nn++] = order[i]->c->id;
+    struct today_contact *mains = arena_alloc(a, sizeof(*mains) * (size_t)(nn + 1));
+    if (nn && (rc = repo_today_main_contacts(db, a, need, nn, mains)))
+        goto db_fail;
+    for (int i = 0; i < nn; i++) {
+        if (!mains[i].id)
+            continue;
+        needing[i]->contact_id = mains[i].id;
+        needing[i]->contact_name = mains[i].name;
+        const char *p = first_phone(a, mains[i].phones);
+        if (p)
+            needing[i]->phone = p;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < shown; i++) {
+        struct item *it = order[i];
+        json_t *reasons = json_array();
+        for (const struct reason *r = it->first; r; r = r->next)
+            json_array_append_new(reasons, reason_json(r));
+        if (!it->phone)
+            it->phone = it->c->phone;
         json_array_append_new(
             arr, json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:i, s:o}", "client_id",
-                           (json_int_t)it->client_id, "client_name", it->client_name, "contact_id",
+                           (json_int_t)it->c->id, "client_name", it->c->name, "contact_id",
                            it->contact_id ? json_integer((json_int_t)it->contact_id) : json_null(),
-                           "contact_name",
-                           it->contact_name ? json_string(it->contact_name) : json_null(), "phone",
-                           it->phone ? json_string(it->phone) : json_null(), "reasons",
-                           json_incref(it->reasons), "priority", it->priority, "last_contact_at",
-                           json_time_or_null(it->last_at)));
+                           "contact_name", json_str_or_null(it->contact_name), "phone",
+                           json_str_or_null(it->phone), "reasons", reasons, "priority",
+                           it->priority, "last_contact_at", json_time_or_null(it->c->last_at)));
     }
-    for (int i = 0; i < l.n; i++)
-        json_decref(l.items[i].reasons);
     *out = json_pack("{s:I, s:s, s:o, s:o, s:I}", "user_id", (json_int_t)user_id, "date", key,
-                     "items", arr, "tasks", loose_tasks, "total", (json_int_t)l.n);
+                     "items", arr, "tasks", loose_tasks, "total", (json_int_t)n);
     return 0;
 db_fail:
-    for (int i = 0; i < l.n; i++)
-        json_decref(l.items[i].reasons);
     return kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
 }

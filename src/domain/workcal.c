@@ -66,6 +66,29 @@ int workcal_is_working(struct db *db, struct arena *a, struct day d, int *workin
     return 0;
 }
 
+int workcal_days(struct db *db, struct day first, int n, int *working)
+{
+    char from[11], to[11], days[62][11];
+    int over[62], no = 0;
+    if (n > 62)
+        return KL_EINVAL;
+    day_format(first, from);
+    day_format(day_add(first, n - 1), to);
+    int rc = repo_calendar_range(db, from, to, days, over, 62, &no);
+    if (rc)
+        return rc;
+    struct day d = first;
+    for (int i = 0, k = 0; i < n; i++, d = day_add(d, 1)) {
+        char key[11];
+        day_format(d, key);
+        while (k < no && strcmp(days[k], key) < 0)
+            k++;
+        working[i] =
+            k < no && !strcmp(days[k], key) ? over[k] : !rule_holiday(d) && day_weekday(d) < 5;
+    }
+    return 0;
+}
+
 int workcal_list(struct db *db, struct arena *a, struct day from, struct day to, json_t **out)
 {
     json_t *arr = json_array();

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* repo_activity.c - activities, inbound reasons, quotas and the working calendar (store). */
+#include <stdio.h>
+#include <string.h>
+
 #include "repo_activity.h"
 
 #include "lib/buf.h"
@@ -49,6 +52,53 @@ static int bind_duration(struct db_stmt *st, int idx, int64_t v)
     return v < 0 ? db_bind_null(st, idx) : db_bind_int64(st, idx, v);
 }
 
+/* The client's contact columns (sql/{sqlite,postgres}/0006_contact.sql) after a new activity: a
+ * later one becomes the last contact and brings its call-back (or clears the pending one). Plain
+ * expressions on the row, so concurrent writers on PostgreSQL see each other's values. */
+static int client_touch(struct db *db, const struct activity *x)
+{
+    return db_execf(db, NULL,
+                    "UPDATE clients SET callback_at = CASE WHEN last_contact_at IS NULL OR ? >= "
+                    "last_contact_at THEN ? ELSE callback_at END, callback_activity_id = CASE "
+                    "WHEN last_contact_at IS NULL OR ? >= last_contact_at THEN ? ELSE "
+                    "callback_activity_id END, last_contact_at = CASE WHEN last_contact_at IS "
+                    "NULL OR ? > last_contact_at THEN ? ELSE last_contact_at END, called = CASE "
+                    "WHEN ? = 1 THEN 1 ELSE called END WHERE id = ?",
+                    "ioioiiii", x->at, x->callback_at, x->at, x->callback_at ? x->id : (int64_t)0,
+                    x->at, x->at, (int64_t)!strcmp(x->type, "call"), x->client_id);
+}
+
+/* Count (delta +1) or uncount (-1) a live activity in activity_days. */
+static int day_count(struct db *db, const struct activity *x, int64_t delta)
+{
+    return db_execf(db, NULL,
+                    "INSERT INTO activity_days (user_id, type, direction, day, n) VALUES (?, ?, ?, "
+                    "?, ?) ON CONFLICT (user_id, type, direction, day) DO UPDATE SET n = "
+                    "activity_days.n + excluded.n",
+                    "ittii", x->user_id, x->type, x->direction, x->at / 86400, delta);
+}
+
+/* The same columns computed afresh from the client's live activities, after a correction,
+ * a deletion or a move. The first statement locks the row, so that on PostgreSQL the
+ * second (a new snapshot under READ COMMITTED) sees every activity committed before. */
+static int client_recount(struct db *db, int64_t client_id)
+{
+    int rc = db_execf(db, NULL, "UPDATE clients SET called = called WHERE id = ?", "i", client_id);
+    if (rc)
+        return rc;
+    return db_execf(
+        db, NULL,
+        "UPDATE clients SET last_contact_at = (SELECT MAX(x.at) FROM activities x WHERE "
+        "x.client_id = clients.id AND x.deleted_at IS NULL), called = CASE WHEN EXISTS (SELECT 1 "
+        "FROM activities x WHERE x.client_id = clients.id AND x.type = 'call' AND x.deleted_at IS "
+        "NULL) THEN 1 ELSE 0 END, callback_at = (SELECT x.callback_at FROM activities x WHERE "
+        "x.client_id = clients.id AND x.deleted_at IS NULL ORDER BY x.at DESC, x.id DESC LIMIT "
+        "1), callback_activity_id = (SELECT CASE WHEN x.callback_at IS NULL THEN NULL ELSE x.id "
+        "END FROM activities x WHERE x.client_id = clients.id AND x.deleted_at IS NULL ORDER BY "
+        "x.at DESC, x.id DESC LIMIT 1) WHERE id = ?",
+        "i", client_id);
+}
+
 int repo_activity_insert(struct db *db, struct activity *x)
 {
     int64_t now = time_now();
@@ -86,6 +136,8 @@ int repo_activity_insert(struct db *db, struct activity *x)
     db_finish(&st);
     if (rc)
         return db_errkind(db) == DB_ERR_FOREIGN_KEY ? KL_ENOTFOUND : rc;
+    if ((rc = client_touch(db, x)) || (rc = day_count(db, x, 1)))
+        return rc;
     x->version = 1;
     x->created_at = x->updated_at = now;
     return 0;
@@ -95,11 +147,20 @@ int repo_activity_update(struct db *db, struct activity *x, int64_t expected_ver
 {
     int64_t now = time_now();
     struct db_stmt st;
-    int rc = db_prepare(db, &st,
-                        "UPDATE activities SET contact_id = ?, type = ?, direction = ?, outcome = "
-                        "?, reason = ?, notes = ?, at = ?, duration_s = ?, callback_at = ?, "
-                        "deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND "
-                        "version = ?");
+    /* Uncount the row as it is (when live and of the expected version), count it anew
+     * below when it stays live. */
+    int rc = db_execf(db, NULL,
+                      "UPDATE activity_days SET n = n - 1 WHERE (user_id, type, direction, day) "
+                      "IN (SELECT user_id, type, direction, at / 86400 FROM activities WHERE id = "
+                      "? AND version = ? AND deleted_at IS NULL)",
+                      "ii", x->id, expected_version);
+    if (rc)
+        return rc;
+    rc = db_prepare(db, &st,
+                    "UPDATE activities SET contact_id = ?, type = ?, direction = ?, outcome = "
+                    "?, reason = ?, notes = ?, at = ?, duration_s = ?, callback_at = ?, "
+                    "deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND "
+                    "version = ?");
     if (rc)
         return rc;
     int i = 1;
@@ -126,6 +187,8 @@ int repo_activity_update(struct db *db, struct activity *x, int64_t expected_ver
         return rc;
     if (!changed)
         return KL_ESTALE;
+    if ((rc = client_recount(db, x->client_id)) || (!x->deleted_at && (rc = day_count(db, x, 1))))
+        return rc;
     x->version = expected_version + 1;
     x->updated_at = now;
     return 0;
@@ -178,17 +241,30 @@ int repo_activity_count(struct db *db, int64_t user_id, const char *type, const 
                          "type = ? AND at >= ? AND at < ? AND deleted_at IS NULL AND (CAST(? AS "
                          "TEXT) IS NULL OR direction = ?)",
                          "itiitt", user_id, type, from, to, direction, direction);
-    return db_scalar(db, n,
-                     "SELECT COUNT(*) FROM activities WHERE user_id = ? AND type = ? AND at >= ? "
-                     "AND at < ? AND deleted_at IS NULL AND (CAST(? AS TEXT) IS NULL OR direction "
-                     "= ?)",
-                     "itiitt", user_id, type, from, to, direction, direction);
+    /* Whole UTC days in [from, to) from activity_days, the rest from the activities. */
+    int64_t d0 = (from + 86399) / 86400, d1 = to / 86400;
+    if (d1 <= d0)
+        d0 = d1 = to / 86400;
+    int64_t edge1 = d1 > d0 ? d0 * 86400 : to, edge2 = d1 > d0 ? d1 * 86400 : to;
+    return db_scalar(
+        db, n,
+        "SELECT (SELECT COUNT(*) FROM activities WHERE user_id = ? AND type = ? AND at >= ? AND "
+        "at < ? AND deleted_at IS NULL AND (CAST(? AS TEXT) IS NULL OR direction = ?)) + (SELECT "
+        "COALESCE(SUM(n), 0) FROM activity_days WHERE user_id = ? AND type = ? AND day >= ? AND "
+        "day < ? AND (CAST(? AS TEXT) IS NULL OR direction = ?)) + (SELECT COUNT(*) FROM "
+        "activities WHERE user_id = ? AND type = ? AND at >= ? AND at < ? AND deleted_at IS NULL "
+        "AND (CAST(? AS TEXT) IS NULL OR direction = ?))",
+        "itiittitiittitiitt", user_id, type, from, edge1, direction, direction, user_id, type, d0,
+        d1, direction, direction, user_id, type, edge2, to, direction, direction);
 }
 
 int repo_activity_move_client(struct db *db, int64_t from_id, int64_t to_id)
 {
-    return db_execf(db, NULL, "UPDATE activities SET client_id = ? WHERE client_id = ?", "ii",
-                    to_id, from_id);
+    int rc = db_execf(db, NULL, "UPDATE activities SET client_id = ? WHERE client_id = ?", "ii",
+                      to_id, from_id);
+    if (!rc)
+        rc = client_recount(db, from_id);
+    return rc ? rc : client_recount(db, to_id);
 }
 
 int repo_reason_exists(struct db *db, const char *code, int *exists)
@@ -282,6 +358,25 @@ int repo_calendar_get(struct db *db, struct arena *a, const char *day, int *foun
     if (*found) {
         *working = (int)db_int64(&st, 0);
         *note = arena_strdup(a, db_text(&st, 1));
+    }
+    db_finish(&st);
+    return rc < 0 ? rc : 0;
+}
+
+int repo_calendar_range(struct db *db, const char *from, const char *to, char (*days)[11],
+                        int *working, int max, int *n)
+{
+    struct db_stmt st;
+    int rc = db_query(db, &st,
+                      "SELECT day, working FROM calendar_days WHERE day >= ? AND day <= ? ORDER "
+                      "BY day",
+                      "tt", from, to);
+    if (rc)
+        return rc;
+    *n = 0;
+    while ((rc = db_step(&st)) == DB_ROW && *n < max) {
+        snprintf(days[*n], sizeof(days[*n]), "%s", db_text(&st, 0));
+        working[(*n)++] = (int)db_int64(&st, 1);
     }
     db_finish(&st);
     return rc < 0 ? rc : 0;

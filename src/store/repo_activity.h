@@ -46,6 +46,9 @@ int repo_quota_set(struct db *db, int64_t user_id, int64_t department_id, const 
 /* An override of the working calendar: *found 0 when the day follows the rule. */
 int repo_calendar_get(struct db *db, struct arena *a, const char *day, int *found, int *working,
                       const char **note);
+/* The overrides of days from..to ("YYYY-MM-DD", inclusive), at most max, in day order. */
+int repo_calendar_range(struct db *db, const char *from, const char *to, char (*days)[11],
+                        int *working, int max, int *n);
 int repo_calendar_set(struct db *db, const char *day, int working, const char *note);
 int repo_calendar_clear(struct db *db, const char *day);
 

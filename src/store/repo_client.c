@@ -71,7 +71,7 @@ static void build_sql(void)
     struct buf cols = BUF_INIT, sel = BUF_INIT, ins = BUF_INIT, upd = BUF_INIT;
     for (const struct column *c = client_columns; c->name; c++, n_editable++)
         buf_printf(&cols, "%s, ", c->name);
-    buf_printf(&sel, "SELECT id, %s" TAIL_COLS " FROM clients", cols.data);
+    buf_printf(&sel, "SELECT id, %s" TAIL_COLS ", last_contact_at FROM clients", cols.data);
     buf_printf(&ins, "INSERT INTO clients (%s" TAIL_COLS ") VALUES (", cols.data);
     for (int i = 0; i < n_editable + 10; i++)
         buf_puts(&ins, i ? ", ?" : "?");
@@ -121,6 +121,7 @@ static void read_client(struct db_stmt *st, struct arena *a, struct client *c)
     c->version = db_int64(st, col++);
     c->created_at = db_int64(st, col++);
     c->updated_at = db_int64(st, col++);
+    c->last_contact_at = opt_int(st, col++, 0);
 }
 
 /* Bind the editable columns from index 1; returns the next index. */

@@ -32,6 +32,8 @@ struct client {
     const char *name_key;
     int64_t issued_at, issue_seconds, merged_into_id, deleted_at, deleted_by, created_by;
     int64_t version, created_at, updated_at;
+    /* maintained by the store with each activity (read only here; 0 = never) */
+    int64_t last_contact_at;
 };
 
 enum column_kind { COL_TEXT, COL_INT, COL_ID, COL_BOOL };

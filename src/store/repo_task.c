@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* repo_task.c - tasks, absences and the raw rows of the day's call list (store). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "repo_task.h"
@@ -274,72 +275,34 @@ int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, in
                        struct today_client **out, int *count)
 {
     struct db_stmt st;
-    int64_t total = 0;
+    /* Every column read is in clients_owner_contact: an index-only range per owner. */
     int rc = prepare_in(db, &st,
-                        "SELECT COUNT(*) FROM clients WHERE deleted_at IS NULL AND status IN "
-                        "('prospect', 'active')",
+                        "SELECT id, name, status, industry, phone, negotiate_soon, owner_id, "
+                        "last_contact_at, called, callback_at, callback_activity_id FROM clients "
+                        "WHERE deleted_at IS NULL AND status IN ('prospect', 'active')",
                         "owner_id", owners, n, "", NULL, 0, NULL);
     if (rc)
         return rc;
-    if (db_step(&st) == DB_ROW)
-        total = db_int64(&st, 0);
-    db_finish(&st);
-    rc = prepare_in(db, &st,
-                    "SELECT c.id, c.name, c.status, c.industry, c.phone, c.negotiate_soon, "
-                    "c.owner_id, (SELECT MAX(at) FROM activities x WHERE x.client_id = c.id AND "
-                    "x.deleted_at IS NULL), EXISTS (SELECT 1 FROM activities x WHERE x.client_id "
-                    "= c.id AND x.type = 'call' AND x.deleted_at IS NULL) FROM clients c WHERE "
-                    "c.deleted_at IS NULL AND c.status IN ('prospect', 'active')",
-                    "c.owner_id", owners, n, "", NULL, 0, NULL);
-    if (rc)
-        return rc;
-    struct today_client *items = arena_alloc(a, sizeof(*items) * (size_t)(total + 1));
-    int k = 0;
-    while ((rc = db_step(&st)) == DB_ROW && k < total) {
+    int k = 0, cap = 1024;
+    struct today_client *items = arena_alloc(a, sizeof(*items) * (size_t)cap);
+    while ((rc = db_step(&st)) == DB_ROW) {
+        if (k == cap) {
+            struct today_client *more = arena_alloc(a, sizeof(*items) * (size_t)cap * 2);
+            memcpy(more, items, sizeof(*items) * (size_t)k);
+            items = more, cap *= 2;
+        }
         struct today_client *c = &items[k++];
         c->id = db_int64(&st, 0);
         c->name = arena_strdup(a, db_text(&st, 1));
         c->status = arena_strdup(a, db_text(&st, 2));
-        c->industry = arena_strdup(a, db_text(&st, 3));
-        c->phone = arena_strdup(a, db_text(&st, 4));
+        c->industry = db_is_null(&st, 3) ? NULL : arena_strdup(a, db_text(&st, 3));
+        c->phone = db_is_null(&st, 4) ? NULL : arena_strdup(a, db_text(&st, 4));
         c->negotiate_soon = (int)db_int64(&st, 5);
         c->owner_id = db_int64(&st, 6);
         c->last_at = db_is_null(&st, 7) ? 0 : db_int64(&st, 7);
         c->ever_called = (int)db_int64(&st, 8);
-    }
-    db_finish(&st);
-    if (rc < 0)
-        return rc;
-    *out = items;
-    *count = k;
-    return 0;
-}
-
-int repo_today_callbacks(struct db *db, struct arena *a, const int64_t *users, int n, int64_t from,
-                         int64_t to, struct today_callback **out, int *count)
-{
-    struct db_stmt st;
-    int64_t extra[2] = {from, to};
-    int rc = prepare_in(db, &st,
-                        "SELECT a.id, a.client_id, a.contact_id, a.callback_at FROM activities a "
-                        "JOIN clients c ON c.id = a.client_id AND c.deleted_at IS NULL WHERE "
-                        "a.callback_at IS NOT NULL AND a.deleted_at IS NULL AND NOT EXISTS "
-                        "(SELECT 1 FROM activities b WHERE b.client_id = a.client_id AND b.at > "
-                        "a.at AND b.deleted_at IS NULL)",
-                        "c.owner_id", users, n,
-                        " AND a.callback_at >= ? AND a.callback_at < ? ORDER BY a.callback_at "
-                        "LIMIT 500",
-                        extra, 2, NULL);
-    if (rc)
-        return rc;
-    struct today_callback *items = arena_alloc(a, sizeof(*items) * 500);
-    int k = 0;
-    while ((rc = db_step(&st)) == DB_ROW && k < 500) {
-        items[k].activity_id = db_int64(&st, 0);
-        items[k].client_id = db_int64(&st, 1);
-        items[k].contact_id = db_is_null(&st, 2) ? 0 : db_int64(&st, 2);
-        items[k].callback_at = db_int64(&st, 3);
-        k++;
+        c->callback_at = db_is_null(&st, 9) ? 0 : db_int64(&st, 9);
+        c->callback_activity_id = db_is_null(&st, 10) ? 0 : db_int64(&st, 10);
     }
     db_finish(&st);
     if (rc < 0)
@@ -359,29 +322,72 @@ static void read_contact_row(struct db_stmt *st, struct arena *a, struct today_c
     c->lang = arena_strdup(a, db_text(st, 5));
 }
 
-int repo_today_birthdays(struct db *db, struct arena *a, const int64_t *owners, int n,
-                         const char *mmdd, struct today_contact **out, int *count)
+int repo_today_birthdays(struct db *db, struct arena *a, const char *mmdd, int64_t **ids,
+                         int64_t **client_ids, int *count)
 {
     struct db_stmt st;
-    int rc = prepare_in(db, &st,
-                        "SELECT k.id, k.client_id, k.name, k.phones, k.emails, k.lang FROM "
-                        "contacts k JOIN clients c ON c.id = k.client_id WHERE k.deleted_at IS "
-                        "NULL AND c.deleted_at IS NULL",
-                        "c.owner_id", owners, n,
-                        " AND k.birthday IS NOT NULL AND substr(k.birthday, 6, 5) = ? ORDER BY "
-                        "k.id LIMIT 200",
-                        NULL, 0, mmdd);
+    /* Index-only on contacts_birthday (sql/sqlite/0006_contact.sql). */
+    int rc = db_query(db, &st,
+                      "SELECT id, client_id FROM contacts WHERE substr(birthday, 6, 5) = ? AND "
+                      "birthday IS NOT NULL AND deleted_at IS NULL",
+                      "t", mmdd);
     if (rc)
         return rc;
-    struct today_contact *items = arena_alloc(a, sizeof(*items) * 200);
-    int k = 0;
-    while ((rc = db_step(&st)) == DB_ROW && k < 200)
-        read_contact_row(&st, a, &items[k++]);
+    int k = 0, cap = 1024;
+    int64_t *id = arena_alloc(a, sizeof(*id) * (size_t)cap),
+            *cid = arena_alloc(a, sizeof(*cid) * (size_t)cap);
+    while ((rc = db_step(&st)) == DB_ROW) {
+        if (k == cap) {
+            int64_t *id2 = arena_alloc(a, sizeof(*id) * (size_t)cap * 2),
+                    *cid2 = arena_alloc(a, sizeof(*cid) * (size_t)cap * 2);
+            memcpy(id2, id, sizeof(*id) * (size_t)k);
+            memcpy(cid2, cid, sizeof(*cid) * (size_t)k);
+            id = id2, cid = cid2, cap *= 2;
+        }
+        id[k] = db_int64(&st, 0);
+        cid[k++] = db_int64(&st, 1);
+    }
     db_finish(&st);
     if (rc < 0)
         return rc;
-    *out = items;
+    *ids = id;
+    *client_ids = cid;
     *count = k;
+    return 0;
+}
+
+int repo_today_main_contacts(struct db *db, struct arena *a, const int64_t *client_ids, int n,
+                             struct today_contact *out)
+{
+    memset(out, 0, sizeof(*out) * (size_t)n);
+    for (int from = 0; from < n; from += 32) {
+        int m = n - from < 32 ? n - from : 32;
+        struct db_stmt st;
+        int rc = prepare_in(db, &st,
+                            "SELECT id, client_id, name, phones, emails, lang, decision_maker "
+                            "FROM contacts WHERE deleted_at IS NULL",
+                            "client_id", client_ids + from, m, "", NULL, 0, NULL);
+        if (rc)
+            return rc;
+        while ((rc = db_step(&st)) == DB_ROW) {
+            int64_t cid = db_int64(&st, 1), id = db_int64(&st, 0);
+            int dm = (int)db_int64(&st, 6);
+            for (int i = from; i < from + m; i++) {
+                struct today_contact *o = &out[i];
+                if (client_ids[i] != cid)
+                    continue;
+                /* decision makers first, then the oldest */
+                if (!o->id || (dm && !o->decision_maker) ||
+                    (dm == o->decision_maker && id < o->id)) {
+                    read_contact_row(&st, a, o);
+                    o->decision_maker = dm;
+                }
+            }
+        }
+        db_finish(&st);
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 

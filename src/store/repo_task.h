@@ -45,23 +45,25 @@ struct today_client {
     int negotiate_soon;
     int64_t owner_id, last_at; /* last_at 0 = never contacted */
     int ever_called;
+    int64_t callback_at, callback_activity_id; /* the pending call-back, 0 = none */
 };
+/* The owners' working clients (prospect, active; not deleted), from the index kept for
+ * the call list (sql/sqlite/0006_contact.sql). */
 int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, int n,
                        struct today_client **out, int *count);
-struct today_callback {
-    int64_t activity_id, client_id, contact_id, callback_at;
-};
-/* Call-backs due in [from, to) on the owners' clients, whoever promised them, not yet
- * followed by any activity with the client. */
-int repo_today_callbacks(struct db *db, struct arena *a, const int64_t *users, int n, int64_t from,
-                         int64_t to, struct today_callback **out, int *count);
 struct today_contact {
     int64_t id, client_id;
     const char *name, *phones, *emails, *lang;
+    int decision_maker;
 };
-/* Contacts with a birthday on month-day "MM-DD" among the owners' clients. */
-int repo_today_birthdays(struct db *db, struct arena *a, const int64_t *owners, int n,
-                         const char *mmdd, struct today_contact **out, int *count);
+/* Every live contact born on month-day "MM-DD" (any year), with his client: the caller
+ * keeps those of its clients. */
+int repo_today_birthdays(struct db *db, struct arena *a, const char *mmdd, int64_t **ids,
+                         int64_t **client_ids, int *count);
+/* out[i] = the first contact (decision makers first, then the oldest) of client_ids[i],
+ * id 0 when he has none; in a few statements for all of them. */
+int repo_today_main_contacts(struct db *db, struct arena *a, const int64_t *client_ids, int n,
+                             struct today_contact *out);
 /* The first contact (decision makers first) of a client, or KL_ENOTFOUND. */
 int repo_today_main_contact(struct db *db, struct arena *a, int64_t client_id,
                             struct today_contact *out);

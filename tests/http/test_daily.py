@@ -66,9 +66,10 @@ class DailyCase(harness.ServerCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        url = getattr(cls, "db_url", None) or "sqlite:" + cls.db
         for key, login in (("manager2", "vadybininkas2"), ("retail", "vadybininke3")):
             cls.tokens[key] = harness.cli_ok(
-                "token", "create", "--db", "sqlite:" + cls.db, "--login", login, "--name",
+                "token", "create", "--db", url, "--login", login, "--name",
                 "daily-tests").stdout.strip()
         cls.ids = {}
         for role in ("manager", "manager2", "retail", "head", "director", "admin"):
@@ -441,6 +442,76 @@ class TodayAndTasks(DailyCase):
         t2 = self.today()
         self.assertIsNone(self.item(t2, cid), "the client called today stays on the list")
         self.assertEqual(len(t2["items"]), len(t["items"]) - 1)
+
+    def test_corrections_deletions_and_merges_keep_the_last_contact_true(self):
+        # The client row carries its last contact, "ever called" and pending call-back
+        # (kept by the store with every activity write): the list and the counts must follow
+        # a correction, a deletion, a change of type and a merge as if read afresh.
+        now = int(time.time())
+        today = datetime.now(ZoneInfo(VILNIUS)).date()
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=10)
+        cid = self.client(name="Taisomas kontaktas")
+        self.assertIsNone(self.call("GET", f"/api/v1/clients/{cid}", role="manager").json()["last_contact_at"])
+        p0 = self.progress()
+        x = self.log(client_id=cid, outcome="reached", at=iso(now - 60)).json()
+        card = self.call("GET", f"/api/v1/clients/{cid}", role="manager").json()
+        self.assertEqual(card["last_contact_at"], iso(now - 60))
+        self.assertIsNone(self.item(self.today(), cid), "called today, still on the list")
+        p1 = self.progress()
+        self.assertEqual(p1["day"]["calls"]["done"], p0["day"]["calls"]["done"] + 1)
+        self.assertEqual(p1["month"]["monthly_contact"]["done"],
+                         p0["month"]["monthly_contact"]["done"] + 1)
+        # Moved back to last month: the client is due again, the counts drop.
+        r = self.call("PATCH", f"/api/v1/activities/{x['id']}", {"at": local_noon(last_month)},
+                      role="manager", headers={"If-Match": f'"{x["version"]}"'})
+        self.assertEqual(r.status, 200, r.describe())
+        it = self.item(self.today(), cid)
+        self.assertIsNotNone(it, "an activity moved to last month still counts as today's")
+        self.assertEqual([r["code"] for r in it["reasons"]], ["monthly_due"])
+        self.assertEqual(it["last_contact_at"], local_noon(last_month))
+        p2 = self.progress()
+        self.assertEqual(p2["day"]["calls"]["done"], p0["day"]["calls"]["done"])
+        self.assertEqual(p2["month"]["monthly_contact"]["done"],
+                         p0["month"]["monthly_contact"]["done"])
+        # A call turned into a note: the prospect counts as never called again.
+        r = self.call("PATCH", f"/api/v1/activities/{x['id']}", {"type": "note"},
+                      role="manager", headers={"If-Match": '"2"'})
+        self.assertEqual(r.status, 200, r.describe())
+        codes = [r["code"] for r in self.item(self.today(), cid)["reasons"]]
+        self.assertEqual(codes, ["monthly_due", "prospect_not_called"])
+        # Deleted: never contacted.
+        r = self.call("PATCH", f"/api/v1/activities/{x['id']}", {"deleted": True},
+                      role="manager", headers={"If-Match": '"3"'})
+        self.assertEqual(r.status, 200, r.describe())
+        it = self.item(self.today(), cid)
+        self.assertEqual([r["code"] for r in it["reasons"]],
+                         ["monthly_overdue", "prospect_not_called"])
+        self.assertIsNone(it["last_contact_at"])
+        self.assertIsNone(self.call("GET", f"/api/v1/clients/{cid}", role="manager").json()["last_contact_at"])
+        # A call-back stays pending until a later activity, and a deleted follow-up brings
+        # it back.
+        cb = self.log(client_id=cid, outcome="call_back", at=iso(now - 300),
+                      callback_at=iso(now - 30)).json()
+        y = self.log(client_id=cid, type="email", outcome="sent", at=iso(now - 200)).json()
+        self.assertIsNone(self.item(self.today(), cid))
+        r = self.call("PATCH", f"/api/v1/activities/{y['id']}", {"deleted": True},
+                      role="manager", headers={"If-Match": '"1"'})
+        self.assertEqual(r.status, 200, r.describe())
+        it = self.item(self.today(), cid)
+        self.assertEqual([(r["code"], r.get("activity_id")) for r in it["reasons"]],
+                         [("call_back", cb["id"])])
+        # Merged into a client nobody has contacted: the survivor has the call-back and
+        # the last contact of the merged one.
+        into = self.client(name="Sujungimo tikslas")
+        self.assertIn("prospect_not_called",
+                      [r["code"] for r in self.item(self.today(), into)["reasons"]])
+        r = self.call("POST", f"/api/v1/clients/{into}/merge", {"from_id": cid}, role="head")
+        self.assertEqual(r.status, 200, r.describe())
+        it = self.item(self.today(), into)
+        self.assertEqual([(r["code"], r.get("activity_id")) for r in it["reasons"]],
+                         [("call_back", cb["id"])])
+        self.assertEqual(it["last_contact_at"], iso(now - 300))
+        self.assertIsNone(self.item(self.today(), cid), "the merged client is still listed")
 
     def test_a_call_back_due_today_is_on_the_list_until_followed(self):
         now = int(time.time())
