@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Application frame: left navigation (data-driven, filtered by role), top bar
-// with the language switch and the user menu (change password, sign out).
+// with the notifications bell, the language switch and the user menu (change
+// password, sign out).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { session, type User } from '../api';
@@ -11,6 +12,7 @@ import { getState, navigate, openQuickLog, rememberLang, signedOut, toast, updat
 import { forgetTeam } from '../team';
 import { ChangePasswordDialog } from './ChangePassword';
 import { Icon } from './icons';
+import { NotificationBell } from './Notifications';
 import { QuickLog } from './QuickLog';
 import { Dialog, initials, isTyping, Kbd, LangSwitch } from './ui';
 
@@ -270,6 +272,7 @@ export function Frame(props: { user: User; lang: Lang; path: string; title: stri
             <button type="button" class="icon-btn" onClick={() => setHelp(true)} aria-label={t('keys.title')} title={t('keys.title')}>
               <Icon name="keyboard" size={17} />
             </button>
+            <NotificationBell user={user} />
             <LangSwitch value={lang} onChange={(l) => void chooseLang(l)} />
             <UserMenu user={user} />
           </div>
