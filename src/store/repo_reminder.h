@@ -70,9 +70,9 @@ int repo_reminder_owners(struct db *db, struct arena *a, struct reminder_user **
 int repo_reminder_day_done(struct db *db, int64_t user_id, const char *day, int *done);
 int repo_reminder_day_take(struct db *db, int64_t user_id, const char *day, int64_t now,
                            int *taken);
-/* The owner's live clients (prospects and active ones) with no live activity since
- * `since`: not contacted last month nor this month when since is the first of last
- * month. */
+/* The owner's live clients (prospects and active ones) last contacted before `since`, or
+ * never: not contacted last month nor this month when since is the first of last month
+ * (the call list's monthly_overdue). */
 int repo_reminder_monthly_overdue(struct db *db, int64_t owner_id, int64_t since, int64_t *count);
 
 #endif

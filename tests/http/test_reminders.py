@@ -403,6 +403,23 @@ class Reminders(RemindersCase):
         self.assertTrue(texts["lt"].startswith("Perskambinti: "), texts)
         self.assertEqual(len(set(texts.values())), 3, texts)
 
+    def test_i_when_morning_comes_the_summary_counts_only_clients_not_contacted(self):
+        """vadybininkas2 moves to where it is day: the next run makes his summary, and a
+        client he contacted meanwhile is not counted."""
+        self.assertEqual(self.notes("manager2", "monthly_overdue"), [])
+        contacted = self.client_of("manager2")
+        self.log(contacted, role="manager2", type="visit", outcome="reached")
+        r = self.call("PATCH", "/api/v1/me", {"tz": self.tz}, role="manager2")
+        self.assertEqual(r.status, 200, r.describe())
+        self.run_job(times=2)
+        clients = [c for c in self.list_clients("manager2")
+                   if c["status"] in ("prospect", "active")]
+        left = [c for c in clients if c["last_contact_at"] is None]
+        self.assertNotIn(contacted["id"], [c["id"] for c in left])
+        self.assertLess(len(left), len(clients))
+        got = self.notes("manager2", "monthly_overdue")
+        self.assertEqual([n["data"] for n in got], [{"count": len(left), "date": self.local_day}])
+
     def test_h_the_jobs_view_lists_the_job(self):
         r = self.call("GET", "/api/v1/jobs", role="admin")
         self.assertEqual(r.status, 200, r.describe())
