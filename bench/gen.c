@@ -171,7 +171,7 @@ int main(int argc, char **argv)
                 }
                 made_contacts++;
             }
-            if (search_index_new_client(db, &b, c.id)) {
+            if (search_index_new_client(db, &b, c.id, NULL)) {
                 fprintf(stderr, "bench-gen: search: %s\n", db_errmsg(db));
                 return 1;
             }

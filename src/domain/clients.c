@@ -222,7 +222,10 @@ char *client_name_key(struct arena *a, const char *name)
 /* ---- JSON ---- */
 
 /* The fields still missing before the card counts as issued (R4). */
-static int client_missing(struct db *db, const struct client *c, const char **missing, int *n)
+/* reachable: -1 to count the client's contacts with a phone or e-mail, else how many
+ * there are (0 for a card created a moment ago). */
+static int client_missing(struct db *db, const struct client *c, int64_t reachable,
+                          const char **missing, int *n)
 {
     *n = 0;
     const struct {
@@ -243,8 +246,9 @@ static int client_missing(struct db *db, const struct client *c, const char **mi
             missing[(*n)++] = req[i].name;
     /* A way to reach the client: a contact with a phone or e-mail (business), or the
      * card's own phone or e-mail (retail may use either). */
-    int64_t reachable = 0;
-    if (c->id && repo_contact_count_reachable(db, c->id, &reachable))
+    if (reachable < 0 && !c->id)
+        reachable = 0;
+    if (reachable < 0 && repo_contact_count_reachable(db, c->id, &reachable))
         return KL_EDB;
     if (!reachable && !(!strcmp(c->type, "retail") && (c->phone || c->email)))
         missing[(*n)++] = "contacts";
@@ -289,7 +293,7 @@ json_t *client_to_json(struct db *db, struct arena *a, const struct client *c)
     const char *missing[16];
     int nm = 0;
     json_t *m = json_array();
-    if (db && !client_missing(db, c, missing, &nm))
+    if (db && !client_missing(db, c, -1, missing, &nm))
         for (int i = 0; i < nm; i++)
             json_array_append_new(m, json_string(missing[i]));
     json_object_set_new(o, "missing", m);
@@ -593,11 +597,11 @@ static int check_owner(struct db *db, struct arena *a, const struct principal *w
 /* Mark the card issued when its required set became complete, and tell the head of the
  * owner's department and the people the settings name (R4). */
 static int maybe_issue(struct db *db, struct arena *a, const struct principal *who,
-                       struct client *c)
+                       struct client *c, int is_new)
 {
     const char *missing[16];
     int nm = 0;
-    if (c->issued_at || client_missing(db, c, missing, &nm) || nm)
+    if (c->issued_at || client_missing(db, c, is_new ? 0 : -1, missing, &nm) || nm)
         return 0;
     int64_t now = time_now();
     c->issued_at = now;
@@ -674,7 +678,8 @@ int clients_create(struct db *db, struct arena *a, const struct principal *who, 
 {
     struct client c = {0};
     int rc;
-    *warnings = NULL;
+    if (warnings)
+        *warnings = NULL;
     if (who->role & ROLE_LOGISTICS)
         return kl_error_set(err, KL_EFORBIDDEN, NULL, "err.forbidden", NULL);
     /* Defaults a new card starts from; the caller's members override them. */
@@ -707,11 +712,11 @@ int clients_create(struct db *db, struct arena *a, const struct principal *who, 
         return conflict(db, who, &c, err);
     }
     if (!rc)
-        rc = maybe_issue(db, a, who, &c);
+        rc = maybe_issue(db, a, who, &c, 1);
     if (!rc && c.issued_at)
         rc = repo_client_update(db, &c, c.version, NULL);
     if (!rc)
-        rc = search_index_new_client(db, a, c.id);
+        rc = search_index_new_client(db, a, c.id, &c);
     if (!rc) {
         json_t *after = client_to_json(NULL, a, &c);
         rc = audit_record_client(db, who, "client", c.id, c.id, "create", NULL, after);
@@ -719,15 +724,16 @@ int clients_create(struct db *db, struct arena *a, const struct principal *who, 
     }
     int64_t near[5];
     int nn = 0;
-    if (!rc)
+    if (!rc && warnings)
         rc = repo_client_find_name_key(db, c.name_key, c.id, near, 5, &nn);
     if (rc || (rc = db_commit(db))) {
         db_rollback(db);
         return db_fail(who, err);
     }
     /* Near duplicates: the caller learns of those he may see. */
-    *warnings = json_array();
-    for (int i = 0; i < nn; i++) {
+    if (warnings)
+        *warnings = json_array();
+    for (int i = 0; warnings && i < nn; i++) {
         struct client other;
         struct kl_error ignore;
         if (!load_visible(db, a, who, near[i], 0, &other, &ignore))
@@ -794,7 +800,7 @@ int clients_update(struct db *db, struct arena *a, const struct principal *who, 
         }
     }
     int64_t dup = 0;
-    rc = maybe_issue(db, a, who, &c);
+    rc = maybe_issue(db, a, who, &c, 0);
     if (!rc)
         rc = repo_client_update(db, &c, if_match, &dup);
     if (rc == KL_ECONFLICT) {
@@ -943,7 +949,7 @@ int clients_merge(struct db *db, struct arena *a, const struct principal *who, i
     if (!rc)
         rc = repo_activity_move_client(db, from.id, into.id);
     if (!rc)
-        rc = maybe_issue(db, a, who, &into);
+        rc = maybe_issue(db, a, who, &into, 0);
     int64_t dup = 0;
     if (!rc)
         rc = repo_client_update(db, &into, into.version, &dup);
@@ -1206,7 +1212,7 @@ static int after_contact_change(struct db *db, struct arena *a, const struct pri
 {
     int rc = search_reindex_client(db, a, c->id);
     if (!rc && !c->issued_at) {
-        rc = maybe_issue(db, a, who, c);
+        rc = maybe_issue(db, a, who, c, 0);
         if (!rc && c->issued_at) {
             rc = repo_client_update(db, c, c->version, NULL);
             /* The card's version moved: its history says why. */

@@ -34,7 +34,8 @@ json_t *contact_to_json(const struct contact *c);
 
 int clients_get(struct db *db, struct arena *a, const struct principal *who, int64_t id,
                 struct client *out, struct kl_error *err);
-/* Create; *warnings (new reference, may be an empty array) lists near duplicates. */
+/* Create; *warnings (new reference, may be an empty array) lists near duplicates; with
+ * warnings NULL they are not looked for (the import does not report them). */
 int clients_create(struct db *db, struct arena *a, const struct principal *who, json_t *body,
                    struct client *out, json_t **warnings, struct kl_error *err);
 int clients_update(struct db *db, struct arena *a, const struct principal *who, int64_t id,

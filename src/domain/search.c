@@ -96,27 +96,32 @@ static void append_json_strings(struct buf *b, const char *json_array)
     json_decref(arr);
 }
 
-static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new);
+static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new,
+                        const struct client *known);
 
 int search_reindex_client(struct db *db, struct arena *a, int64_t client_id)
 {
-    return index_client(db, a, client_id, 0);
+    return index_client(db, a, client_id, 0, NULL);
 }
 
-int search_index_new_client(struct db *db, struct arena *a, int64_t client_id)
+int search_index_new_client(struct db *db, struct arena *a, int64_t client_id,
+                            const struct client *known)
 {
-    return index_client(db, a, client_id, 1);
+    return index_client(db, a, client_id, 1, known);
 }
 
-static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new)
+static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new,
+                        const struct client *known)
 {
     struct client c;
     struct contact *contacts = NULL;
     int n = 0, rc;
-    if ((rc = repo_client_get(db, a, client_id, &c)))
+    if (known) {
+        c = *known; /* a card just written, with no contacts yet */
+    } else if ((rc = repo_client_get(db, a, client_id, &c)) ||
+               (rc = repo_contact_list(db, a, client_id, &contacts, &n))) {
         return rc;
-    if ((rc = repo_contact_list(db, a, client_id, &contacts, &n)))
-        return rc;
+    }
     struct buf b = BUF_INIT;
     const char *fields[] = {
         c.name,  c.company_code, c.vat_code, c.city, c.address, c.delivery_address,

@@ -33,8 +33,10 @@ int search_ensure_current(struct db *db, int *reindexed);
 
 /* Rebuild the search text of a client (inside the caller's transaction). */
 int search_reindex_client(struct db *db, struct arena *a, int64_t client_id);
-/* The same for a client created in this transaction (it has no text yet). */
-int search_index_new_client(struct db *db, struct arena *a, int64_t client_id);
+/* The same for a client created in this transaction (it has no text yet); known, when
+ * not NULL, is the card as written and the client has no contacts yet (saves two reads). */
+int search_index_new_client(struct db *db, struct arena *a, int64_t client_id,
+                            const struct client *known);
 /* The folded words of a query (at most 8), each at least 1 character; *n gets the count. */
 int search_query_words(struct arena *a, const char *q, const char **words, int max);
 /* Ids of live clients within scope matching q, at most limit, best first. */
