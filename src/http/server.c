@@ -225,6 +225,10 @@ static int dispatch_api(struct http_req *req, struct http_resp *resp)
     req->db = db_pool_get(srv->pool, &err);
     if (!req->db)
         return fail(req, KL_EBUSY, NULL, "err.db", req->request_id);
+    /* A reading request reads one snapshot under one set of locks (SQLite); anything that
+     * writes begins its own transaction, which ends this one first. */
+    if (!is_unsafe(req->method))
+        db_read_begin(req->db);
     if ((rc = authenticate(req)))
         return fail(req, KL_EDB, NULL, "err.db", req->request_id);
 
@@ -289,7 +293,7 @@ static enum MHD_Result respond(struct http_req *req)
         if (rc)
             http_problem(req, &resp, rc);
         if (req->db)
-            db_rollback(req->db); /* a handler never leaves a transaction open */
+            db_rollback(req->db); /* a handler never leaves a transaction open; the read one ends */
     } else if ((!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
                static_serve(req->srv, req, &r, &status) == 0) {
         req->route_index = (int)req->srv->nroutes; /* "static" */

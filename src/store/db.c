@@ -270,8 +270,24 @@ void db_finish(struct db_stmt *st)
     st->impl = NULL;
 }
 
+void db_read_begin(struct db *db)
+{
+    if (db->in_tx || db->read_tx || !db->dialect->read_begin)
+        return;
+    db->read_tx = !db->drv->exec(db->conn, db->dialect->read_begin);
+}
+
+/* End the read transaction (it wrote nothing: COMMIT and ROLLBACK are the same). */
+static void read_end(struct db *db)
+{
+    if (db->read_tx)
+        db->drv->rollback(db->conn);
+    db->read_tx = 0;
+}
+
 int db_begin(struct db *db)
 {
+    read_end(db); /* a write starts from the newest snapshot */
     int rc = db->drv->begin(db->conn);
     if (!rc)
         db->in_tx = 1;
@@ -297,6 +313,7 @@ void db_rollback(struct db *db)
     if (db->in_tx)
         db->drv->rollback(db->conn);
     db->in_tx = 0;
+    read_end(db);
 }
 
 int db_exec_script(struct db *db, const char *script)

@@ -75,6 +75,10 @@ struct db_dialect {
      * LOCKED" in PostgreSQL, so that concurrent claimers take different rows; "" in
      * SQLite, whose write transactions are serialised anyway. */
     const char *skip_locked;
+    /* Starts a read transaction that db_read_begin holds over a whole request ("BEGIN" in
+     * SQLite, whose every statement in autocommit mode takes and drops its file locks);
+     * NULL where a transaction per request would only add round trips (PostgreSQL). */
+    const char *read_begin;
 };
 
 struct db {
@@ -82,6 +86,7 @@ struct db {
     const struct db_dialect *dialect;
     void *conn;
     int in_tx;
+    int read_tx; /* a read transaction of db_read_begin is open */
 };
 
 struct db_stmt {
@@ -127,6 +132,10 @@ void db_finish(struct db_stmt *st);
 
 /* Transactions: begin takes the write lock at once (BEGIN IMMEDIATE on SQLite). */
 int db_begin(struct db *db);
+/* A read transaction for the statements that follow (one snapshot, one set of locks), where
+ * the dialect has one; db_begin ends it before it writes, db_rollback ends it too. A
+ * failure to start it is not an error: the statements run in autocommit mode. */
+void db_read_begin(struct db *db);
 int db_commit(struct db *db);
 /* Safe to call when no transaction is open. */
 void db_rollback(struct db *db);

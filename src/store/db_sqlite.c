@@ -50,6 +50,7 @@ const struct db_dialect db_sqlite_dialect = {
     /* Sampled ANALYZE: a few milliseconds even on a million clients, and without it the
      * planner may scan a whole table for a list filter. */
     .analyze = "PRAGMA analysis_limit=1000; ANALYZE",
+    .read_begin = "BEGIN",
     .skip_locked = "",
 };
 
