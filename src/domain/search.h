@@ -25,7 +25,7 @@
 #define SEARCH_VERSION "2"
 int search_ensure_current(struct db *db, int *reindexed);
 
-/* Numbers of fewer digits than this match whole words only (see search_clients). */
+/* Query words with a digit shorter than this match whole words only (search_clients). */
 #define SEARCH_MIN_DIGIT_PREFIX 6
 
 /* The word prefix that marks a client's owner in the search text. */

@@ -531,6 +531,18 @@ class SearchAndLists(ClientsCase):
                 self.assertIn(c["id"], self.search_ids(text, role="manager"))
         self.assertNotIn(c["id"], self.search_ids("8 612 09877", role="manager"))
 
+    def test_a_short_word_with_digits_matches_whole_words_only(self):
+        # Below 6 characters a word with a digit is a whole word (a house number, a code):
+        # as a prefix "3706" would match every Lithuanian mobile number and "info1" every
+        # numbered mailbox. From 6 characters it is a prefix again.
+        c = self.create({"name": "Skaitmenų paieška", "address": "Liepų g. 12",
+                         "email": "info12345@skaitmenys.lt"})
+        for text, found in (("12", True), ("1", False), ("info1", False),
+                            ("info12345", True), ("info12", True), ("liepu 12", True),
+                            ("liepu 123", False), ("skaitm", True)):
+            with self.subTest(q=text):
+                self.assertEqual(c["id"] in self.search_ids(text, role="manager"), found)
+
     def test_filters_return_exactly_the_matching_clients(self):
         everything = self.list_all("/api/v1/clients")
         self.assertGreater(len(everything), 100)
