@@ -430,6 +430,11 @@ int api_search(struct http_req *req, struct http_resp *resp)
         return api_fail(req, rc, &err);
     const char *words[8];
     int nw = search_query_words(&req->arena, q, words, 8);
+    /* The contacts of all the clients found, read together. */
+    struct contact *ks;
+    int nk = 0;
+    if (repo_contact_list_many(req->db, &req->arena, f.only_ids, f.n_only, &ks, &nk))
+        nk = 0;
     json_t *arr = json_array();
     for (int k = 0; k < f.n_only; k++) {
         for (int i = 0; i < n; i++) {
@@ -444,11 +449,9 @@ int api_search(struct http_req *req, struct http_resp *resp)
                                   "type", c->type, "status", c->status);
             json_array_append_new(arr, o);
             /* The contacts of this client that the query names. */
-            struct contact *ks;
-            int nk = 0;
-            if (repo_contact_list(req->db, &req->arena, c->id, &ks, &nk))
-                continue;
             for (int j = 0; j < nk; j++) {
+                if (ks[j].client_id != c->id)
+                    continue;
                 struct buf text = BUF_INIT;
                 buf_printf(&text, "%s %s", ks[j].name, ks[j].emails);
                 json_t *phones = json_array_from_text(ks[j].phones);

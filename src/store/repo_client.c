@@ -540,6 +540,42 @@ int repo_contact_list(struct db *db, struct arena *a, int64_t client_id, struct 
     return 0;
 }
 
+int repo_contact_list_many(struct db *db, struct arena *a, const int64_t *client_ids, int n,
+                           struct contact **out, int *count)
+{
+    int k = 0, cap = 64, rc = 0;
+    struct contact *items = arena_alloc(a, sizeof(*items) * (size_t)cap);
+    for (int from = 0; from < n && !rc; from += 32) {
+        int m = n - from < 32 ? n - from : 32;
+        struct buf sql = BUF_INIT;
+        buf_puts(&sql, "SELECT " CONTACT_COLS " FROM contacts WHERE deleted_at IS NULL AND "
+                       "client_id IN (");
+        for (int i = 0; i < m; i++)
+            buf_puts(&sql, i ? ", ?" : "?");
+        buf_puts(&sql, ") ORDER BY client_id, decision_maker DESC, name, id");
+        struct db_stmt st;
+        rc = db_prepare(db, &st, sql.data);
+        buf_release(&sql);
+        for (int i = 0; !rc && i < m; i++)
+            rc = db_bind_int64(&st, i + 1, client_ids[from + i]);
+        while (!rc && (rc = db_step(&st)) == DB_ROW) {
+            if (k == cap) {
+                struct contact *more = arena_alloc(a, sizeof(*items) * (size_t)cap * 2);
+                memcpy(more, items, sizeof(*items) * (size_t)k);
+                items = more, cap *= 2;
+            }
+            read_contact(&st, a, &items[k++]);
+            rc = 0;
+        }
+        if (st.impl)
+            db_finish(&st);
+        rc = rc < 0 ? rc : 0;
+    }
+    *out = items;
+    *count = k;
+    return rc;
+}
+
 int repo_contact_move(struct db *db, int64_t from_id, int64_t to_id)
 {
     return db_execf(db, NULL,

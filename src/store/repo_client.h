@@ -112,6 +112,10 @@ int repo_contact_update(struct db *db, struct contact *c, int64_t expected_versi
 /* Live contacts of a client, ordered by decision makers first, then name. */
 int repo_contact_list(struct db *db, struct arena *a, int64_t client_id, struct contact **out,
                       int *n);
+/* The live contacts of several clients, by client id (as repo_contact_list orders each),
+ * in a statement per 32 clients. */
+int repo_contact_list_many(struct db *db, struct arena *a, const int64_t *client_ids, int n,
+                           struct contact **out, int *count);
 /* Move every contact of from_id to to_id (merge). */
 int repo_contact_move(struct db *db, int64_t from_id, int64_t to_id);
 /* Number of live contacts of a client that have a phone or an e-mail. */
