@@ -5,7 +5,7 @@
 #   make SANITIZE=address,undefined   objects in build/san, with ASan and UBSan
 #   make run             install what is missing, build, make the demo database, serve :8080
 #   make test            install, build and run every test tier; ends "N passed, N failed"
-#   make bench           wrk benchmarks (see docs/benchmarks.md)
+#   make bench           wrk benchmarks and the import (see docs/benchmarks.md)
 #   make format          clang-format the C sources in place
 
 PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libical libcurl
@@ -113,6 +113,7 @@ test: deps
 bench: deps
 	$(MAKE) all
 	bench/run
+	bench/import
 
 format:
 	clang-format -i $(C_FILES)
