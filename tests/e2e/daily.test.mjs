@@ -152,6 +152,10 @@ describe("the manager's day", () => {
     await page.getByRole('searchbox', { name: 'Search clients' }).fill(other.replace(/[„“"«»]/g, ' ').trim());
     await page.locator('#clients-table').getByRole('link', { name: other, exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: other }).waitFor();
+    // The card tells when the client was last contacted: today, by the call just logged.
+    const last = (await page.getByTestId('last-contact').innerText()).trim();
+    assert.match(last, /^Last contact /);
+    assert.ok(!/Never/.test(last), last);
     await page.getByRole('link', { name: 'Timeline' }).click();
     const item = page.locator('.tl-item').first();
     await item.getByText('Call', { exact: true }).waitFor();

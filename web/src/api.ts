@@ -269,6 +269,8 @@ export interface Client {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The latest activity with the client (kept by the server), or null. */
+  last_contact_at: string | null;
   /** Only in the answer to a create: near duplicates the caller may see. */
   warnings?: { code: string; client_id: number; name: string }[];
 }

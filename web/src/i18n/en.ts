@@ -290,6 +290,8 @@ const en = {
   'card.deleteConfirm': 'Delete {name}? A head of department can restore the card within 90 days.',
   'card.deleted': 'Client {name} deleted.',
   'card.issuedAt': 'Issued on {date}',
+  'card.lastContact': 'Last contact {date}',
+  'card.neverContacted': 'Never contacted',
   'card.missing': 'The card is not issued yet. Missing: {fields}.',
   'card.notFound': 'This client does not exist or is not in your client base.',
   'card.stale.title': 'Someone else changed this card while you were editing it.',

@@ -289,6 +289,8 @@ const lt: Messages = {
   'card.deleteConfirm': 'Ištrinti klientą {name}? Skyriaus vadovas kortelę galės atkurti per 90 dienų.',
   'card.deleted': 'Klientas {name} ištrintas.',
   'card.issuedAt': 'Užpildyta {date}',
+  'card.lastContact': 'Paskutinis kontaktas {date}',
+  'card.neverContacted': 'Dar nekontaktuota',
   'card.missing': 'Kortelė dar neužpildyta. Trūksta: {fields}.',
   'card.notFound': 'Tokio kliento nėra arba jis ne jūsų klientų bazėje.',
   'card.stale.title': 'Kol redagavote, šią kortelę pakeitė kitas naudotojas.',

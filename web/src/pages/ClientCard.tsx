@@ -915,6 +915,11 @@ export function ClientCard({ user, id, tab }: { user: User; id: number; tab: Tab
             ) : (
               <Chip tone="warn">{t('client.notIssued')}</Chip>
             )}
+            <span class="muted" data-testid="last-contact">
+              {client.last_contact_at
+                ? t('card.lastContact', { date: fmtDate(client.last_contact_at) })
+                : t('card.neverContacted')}
+            </span>
           </div>
         </div>
         <div class="page-actions">
