@@ -480,6 +480,41 @@ class Server:
 # ---- test cases ----
 
 
+class PgServer(Server):
+    """`klientas serve` on a database URL (PostgreSQL) instead of an SQLite path."""
+
+    def command(self, port):
+        cmd = super().command(port)
+        cmd[cmd.index("--db") + 1] = self.db
+        return cmd
+
+
+def _pg_script(*args):
+    return subprocess.run([os.path.join(REPO, "scripts", "pg-test"), *args],
+                          capture_output=True, text=True, timeout=180)
+
+
+def pg_start():
+    """A throwaway PostgreSQL cluster (scripts/pg-test): (its directory, its URL).
+
+    Raises unittest.SkipTest when none can start. The directory is not under the run's
+    private one: the cluster runs as the postgres user."""
+    d = tempfile.mkdtemp(prefix="klientas-pg-")
+    p = _pg_script("start", d)
+    if p.returncode != 0:
+        shutil.rmtree(d, ignore_errors=True)
+        raise unittest.SkipTest("PostgreSQL: scripts/pg-test could not start a cluster: "
+                                + (p.stderr.strip()[-300:] or f"exit {p.returncode}"))
+    return d, p.stdout.strip()
+
+
+def pg_stop(directory):
+    """Stop a cluster of pg_start and remove its directory (None: nothing)."""
+    if directory:
+        _pg_script("stop", directory)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 class Case(unittest.TestCase):
     """Assertions about the API's answers."""
 

@@ -18,11 +18,8 @@ the PostgreSQL class is skipped, saying why, only when that cluster cannot start
 
 import csv
 import io
-import os
-import shutil
 import sqlite3
 import subprocess
-import tempfile
 import unittest
 import urllib.parse
 
@@ -32,20 +29,6 @@ LOGINS = ("admin", "direktorius", "vadovas", "vadybininkas1", "vadybininkas2", "
           "logistikas", "kitas.vadybininkas")
 OTHER_LOGIN = "kitas.vadybininkas"  # a manager of the second department, made here
 WORD = "Kvarcas"  # in the name of every client made here, in no demo client
-
-
-def _pg_test(*args):
-    script = os.path.join(harness.REPO, "scripts", "pg-test")
-    return subprocess.run([script, *args], capture_output=True, text=True, timeout=180)
-
-
-class _PgServer(harness.Server):
-    """`klientas serve` on a database URL (PostgreSQL) instead of an SQLite path."""
-
-    def command(self, port):
-        cmd = super().command(port)
-        cmd[cmd.index("--db") + 1] = self.db
-        return cmd
 
 
 def _csv_ids(body):
@@ -102,10 +85,8 @@ class _AccessChecks:
                 cls.server.stop()
         finally:
             cls.server = None
-            if cls.pgdir:
-                _pg_test("stop", cls.pgdir)
-                shutil.rmtree(cls.pgdir, ignore_errors=True)
-                cls.pgdir = None
+            harness.pg_stop(cls.pgdir)
+            cls.pgdir = None
 
     @classmethod
     def token(cls, login):
@@ -407,21 +388,13 @@ class AccessOnSqlite(_AccessChecks, harness.Case):
 class AccessOnPostgres(_AccessChecks, harness.Case):
     @classmethod
     def make_database(cls):
-        # Not under the run's private directory: the cluster runs as the postgres user.
-        cls.pgdir = tempfile.mkdtemp(prefix="klientas-pg-")
-        p = _pg_test("start", cls.pgdir)
-        if p.returncode != 0:
-            shutil.rmtree(cls.pgdir, ignore_errors=True)
-            cls.pgdir = None
-            raise unittest.SkipTest("PostgreSQL: scripts/pg-test could not start a cluster: "
-                                    + (p.stderr.strip()[-300:] or f"exit {p.returncode}"))
-        url = p.stdout.strip()
+        cls.pgdir, url = harness.pg_start()
         harness.cli_ok("demo", "--db", url, timeout=180 * harness.SLOW)
         return url
 
     @classmethod
     def make_server(cls):
-        return _PgServer(cls.url, cls.dir).start()
+        return harness.PgServer(cls.url, cls.dir).start()
 
     @classmethod
     def query(cls, sql):

@@ -21,10 +21,7 @@ PostgreSQL server can be started) two servers on one database sending each messa
 """
 
 import os
-import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
 import unittest
 
@@ -588,20 +585,6 @@ class StopDuringDelivery(harness.Case):
         self.assertTrue(error)
 
 
-def _pg_test(*args):
-    script = os.path.join(harness.REPO, "scripts", "pg-test")
-    return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
-
-
-class PgServer(harness.Server):
-    """`klientas serve` on a PostgreSQL URL."""
-
-    def command(self, port):
-        cmd = super().command(port)
-        cmd[cmd.index("--db") + 1] = self.db
-        return cmd
-
-
 class TwoServersOnePostgres(harness.Case):
     """Two servers on one PostgreSQL database deliver every message exactly once."""
 
@@ -610,14 +593,9 @@ class TwoServersOnePostgres(harness.Case):
         if not smtp_helpers.aiosmtpd_available():
             raise unittest.SkipTest("python3-aiosmtpd is not installed")
         cls.dir = harness.tmpdir(cls.__name__)
-        # Not under the test's private directory: the cluster runs as the postgres user.
-        cls.pgdir = tempfile.mkdtemp(prefix="klientas-pg-")
         cls.servers, cls.sink = [], None
-        p = _pg_test("start", cls.pgdir)
-        if p.returncode != 0:
-            raise unittest.SkipTest(f"no PostgreSQL for this test: {p.stderr.strip()[:200]}")
+        cls.pgdir, cls.url = harness.pg_start()
         try:
-            cls.url = p.stdout.strip()
             harness.cli_ok("demo", "--db", cls.url)
             cls.token = harness.cli_ok("token", "create", "--db", cls.url, "--login",
                                        harness.ROLE_LOGINS["manager"], "--name", "pg"
@@ -628,7 +606,7 @@ class TwoServersOnePostgres(harness.Case):
             for i in range(2):
                 d = os.path.join(cls.dir, f"s{i}")
                 os.makedirs(d)
-                cls.servers.append(PgServer(cls.url, d, env=server_env(
+                cls.servers.append(harness.PgServer(cls.url, d, env=server_env(
                     cls.sink, KLIENTAS_JOBS_TICK_MS="20")).start())
         except BaseException:
             cls.tearDownClass()
@@ -640,8 +618,7 @@ class TwoServersOnePostgres(harness.Case):
             s.stop()
         if cls.sink:
             cls.sink.stop()
-        _pg_test("stop", cls.pgdir)
-        shutil.rmtree(cls.pgdir, ignore_errors=True)
+        harness.pg_stop(cls.pgdir)
 
     def test_each_message_is_sent_once(self):
         auth = harness.Bearer(self.token)

@@ -25,11 +25,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 import time
 import unittest
 from datetime import datetime, time as dtime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import harness
 from harness import SLOW
@@ -429,20 +427,6 @@ class Reminders(RemindersCase):
         self.assertEqual(jobs["reminders"]["last_status"], "ok")
 
 
-def _pg_test(*args):
-    script = os.path.join(harness.REPO, "scripts", "pg-test")
-    return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
-
-
-class PgServer(harness.Server):
-    """`klientas serve` on a PostgreSQL URL."""
-
-    def command(self, port):
-        cmd = super().command(port)
-        cmd[cmd.index("--db") + 1] = self.db
-        return cmd
-
-
 class TwoServersOnePostgres(harness.Case):
     """Two servers on one PostgreSQL database, the job made to run again and again:
     every call-back and task is told once."""
@@ -452,13 +436,9 @@ class TwoServersOnePostgres(harness.Case):
         if not shutil.which("psql"):
             raise unittest.SkipTest("psql is not installed")
         cls.dir = harness.tmpdir(cls.__name__)
-        cls.pgdir = tempfile.mkdtemp(prefix="klientas-pg-")
         cls.servers = []
-        p = _pg_test("start", cls.pgdir)
-        if p.returncode != 0:
-            raise unittest.SkipTest(f"no PostgreSQL for this test: {p.stderr.strip()[:200]}")
+        cls.pgdir, cls.url = harness.pg_start()
         try:
-            cls.url = p.stdout.strip()
             harness.cli_ok("demo", "--db", cls.url)
             cls.tokens = {}
             for role in ("manager", "head"):
@@ -468,8 +448,8 @@ class TwoServersOnePostgres(harness.Case):
             for i in range(2):
                 d = os.path.join(cls.dir, f"s{i}")
                 os.makedirs(d)
-                cls.servers.append(PgServer(cls.url, d,
-                                            env={"KLIENTAS_JOBS_TICK_MS": "20"}).start())
+                cls.servers.append(harness.PgServer(
+                    cls.url, d, env={"KLIENTAS_JOBS_TICK_MS": "20"}).start())
         except BaseException:
             cls.tearDownClass()
             raise
@@ -478,8 +458,7 @@ class TwoServersOnePostgres(harness.Case):
     def tearDownClass(cls):
         for s in cls.servers:
             s.stop()
-        _pg_test("stop", cls.pgdir)
-        shutil.rmtree(cls.pgdir, ignore_errors=True)
+        harness.pg_stop(cls.pgdir)
 
     def psql(self, sql):
         p = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-d", self.url, "-c", sql],

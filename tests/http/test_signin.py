@@ -9,7 +9,6 @@ spill into another; each test signs in with logins of its own for the same reaso
 import re
 
 import harness
-from harness import DEMO_PASSWORD
 
 LT_LETTERS = set("ąčęėįšųūžĄČĘĖĮŠŲŪŽ")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
