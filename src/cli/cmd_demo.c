@@ -12,6 +12,7 @@
 
 #include "domain/demo.h"
 #include "domain/users.h"
+#include "lib/timeutil.h"
 #include "store/repo_user.h"
 
 #define DEMO_PASSWORD "klientas-demo"
@@ -108,6 +109,19 @@ int cmd_demo(int argc, char **argv)
             goto fail;
         number += du->clients;
         clients += du->clients;
+    }
+    /* Their history, and the notifications of the setup (cards issued) read: a new demo
+     * shows a working day, not a pile of unread news. */
+    int64_t now = time_now();
+    for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+        if (demo_users[i].clients && demo_fill_history(db, owner_ids[i], now, &rng)) {
+            kl_error_set(&err, KL_EDB, "db", "err.db", db_errmsg(db));
+            goto fail;
+        }
+    if (db_execf(db, NULL, "UPDATE notifications SET read_at = created_at WHERE read_at IS NULL",
+                 "")) {
+        kl_error_set(&err, KL_EDB, "db", "err.db", db_errmsg(db));
+        goto fail;
     }
     printf("Demo trading house UAB \"Baltijos prekyba\" created in %s\n\n", config_get(cfg, "db"));
     printf("  %-15s %-10s %s\n", "login", "role", "name");

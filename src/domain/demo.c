@@ -6,6 +6,7 @@
 #include "demo.h"
 
 #include "domain/clients.h"
+#include "store/repo_activity.h"
 
 void demo_rng_init(struct demo_rng *r, uint64_t seed)
 {
@@ -182,4 +183,54 @@ int demo_fill_clients(struct db *db, const struct principal *who, int64_t owner_
             return rc;
     }
     return 0;
+}
+
+int demo_fill_history(struct db *db, int64_t owner_id, int64_t now, struct demo_rng *r)
+{
+    static const struct {
+        const char *type, *outcome;
+    } kinds[] = {
+        {"call", "reached"},           {"call", "no_answer"},
+        {"call", "interested"},        {"call", "reached"},
+        {"offer_email", "sent"},       {"offer_email", "sent"},
+        {"offer_phone", "interested"}, {"offer_phone", "offer_requested"},
+        {"meeting", "meeting_agreed"},
+    };
+    int64_t ids[512];
+    int n = 0;
+    struct db_stmt st;
+    if (db_query(db, &st,
+                 "SELECT id FROM clients WHERE owner_id = ? AND deleted_at IS NULL ORDER BY id",
+                 "i", owner_id))
+        return KL_EDB;
+    while (db_step(&st) == DB_ROW && n < 512)
+        ids[n++] = db_int64(&st, 0);
+    db_finish(&st);
+    if (db_begin(db))
+        return KL_EDB;
+    int64_t today = now - now % 86400;
+    for (int i = 0; i < n; i++) {
+        int k = (int)(demo_rng_next(r) % 4);
+        for (int j = 0; j < k; j++) {
+            int64_t day = today - (int64_t)(demo_rng_next(r) % 70 + 1) * 86400;
+            struct activity x = {
+                .client_id = ids[i],
+                .user_id = owner_id,
+                .direction = "out",
+                /* 07:00-14:59 UTC: working hours in Vilnius, summer and winter */
+                .at = day + 7 * 3600 + (int64_t)(demo_rng_next(r) % (8 * 3600)),
+                .duration_s = -1,
+            };
+            size_t w = demo_rng_next(r) % (sizeof(kinds) / sizeof(kinds[0]));
+            x.type = kinds[w].type;
+            x.outcome = kinds[w].outcome;
+            if (!strcmp(x.type, "call"))
+                x.duration_s = (int64_t)(demo_rng_next(r) % 400 + 20);
+            if (repo_activity_insert(db, &x)) {
+                db_rollback(db);
+                return KL_EDB;
+            }
+        }
+    }
+    return db_commit(db) ? KL_EDB : 0;
 }

@@ -33,4 +33,10 @@ int demo_fill_clients(struct db *db, const struct principal *who, int64_t owner_
                       const char *type, int count, long first_number, struct demo_rng *r,
                       struct kl_error *err);
 
+/* A working history for owner_id's clients: 0-3 earlier activities each (calls, offers by
+ * e-mail and phone, meetings), on the past 70 days before today in working hours, so that
+ * the call list, the quota bars and the timelines of a new demo look lived in. Returns 0
+ * or KL_EDB. */
+int demo_fill_history(struct db *db, int64_t owner_id, int64_t now, struct demo_rng *r);
+
 #endif
