@@ -29,7 +29,7 @@ WHERE clients.id = l.client_id;
 -- It replaces clients_owner_live (owner_id, status), which only these queries used.
 DROP INDEX clients_owner_live;
 CREATE INDEX clients_owner_contact ON clients (owner_id, last_contact_at)
-    INCLUDE (status, called, negotiate_soon, callback_at, callback_activity_id, industry, name,
+    INCLUDE (id, status, called, negotiate_soon, callback_at, callback_activity_id, industry, name,
              phone)
     WHERE deleted_at IS NULL AND status IN ('prospect', 'active');
 
