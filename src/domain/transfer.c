@@ -750,6 +750,8 @@ static void import_init(struct import *x, struct db *db, struct arena *a,
     x->row_db.drv = &x->sp_drv;
     x->row_db.conn = &x->sp;
     x->row_db.in_tx = 0;
+    x->row_db.read_tx = 0;
+    x->row_db.write_turn = 0;
     x->row_savepoints = strcmp(db->drv->name, "sqlite") != 0;
     for (int f = 0; f < TF_COUNT; f++)
         x->field_col[f] = -1;

@@ -285,14 +285,43 @@ static void read_end(struct db *db)
     db->read_tx = 0;
 }
 
+/* Writers of one process take turns on a mutex before SQLite's write lock: without it,
+ * concurrent writers meet SQLITE_BUSY and sleep in SQLite's busy handler (1, 2, 5, 10 ...
+ * ms), which at 16 connections cut logging to half its one-connection rate with p99 over
+ * a second. Nested transactions of one thread (an import's rows are savepoints on a
+ * second struct db over the same connection) count, and only the outermost locks. */
+static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int write_depth;
+
+static void turn_take(struct db *db)
+{
+    if (!db->dialect->serialize_writers || db->write_turn)
+        return;
+    if (write_depth++ == 0)
+        pthread_mutex_lock(&write_turn);
+    db->write_turn = 1;
+}
+
+static void turn_give(struct db *db)
+{
+    if (!db->write_turn)
+        return;
+    db->write_turn = 0;
+    if (--write_depth == 0)
+        pthread_mutex_unlock(&write_turn);
+}
+
 int db_begin(struct db *db)
 {
     read_end(db); /* a write starts from the newest snapshot */
+    turn_take(db);
     int rc = db->drv->begin(db->conn);
-    if (!rc)
+    if (!rc) {
         db->in_tx = 1;
-    else
+    } else {
         log_kv(LOG_ERROR, "begin failed", "error", 's', db_errmsg(db), NULL);
+        turn_give(db);
+    }
     return rc ? KL_EDB : 0;
 }
 
@@ -305,6 +334,7 @@ int db_commit(struct db *db)
         return KL_EDB;
     }
     db->in_tx = 0;
+    turn_give(db);
     return 0;
 }
 
@@ -313,6 +343,7 @@ void db_rollback(struct db *db)
     if (db->in_tx)
         db->drv->rollback(db->conn);
     db->in_tx = 0;
+    turn_give(db);
     read_end(db);
 }
 

@@ -79,6 +79,8 @@ struct db_dialect {
      * SQLite, whose every statement in autocommit mode takes and drops its file locks);
      * NULL where a transaction per request would only add round trips (PostgreSQL). */
     const char *read_begin;
+    /* Writers of one process take turns on a mutex before db_begin (SQLite: see db.c). */
+    int serialize_writers;
 };
 
 struct db {
@@ -86,7 +88,8 @@ struct db {
     const struct db_dialect *dialect;
     void *conn;
     int in_tx;
-    int read_tx; /* a read transaction of db_read_begin is open */
+    int read_tx;    /* a read transaction of db_read_begin is open */
+    int write_turn; /* this handle holds the process's writer turn (db.c) */
 };
 
 struct db_stmt {

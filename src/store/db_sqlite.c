@@ -51,6 +51,7 @@ const struct db_dialect db_sqlite_dialect = {
      * planner may scan a whole table for a list filter. */
     .analyze = "PRAGMA analysis_limit=1000; ANALYZE",
     .read_begin = "BEGIN",
+    .serialize_writers = 1,
     .skip_locked = "",
 };
 
