@@ -26,11 +26,14 @@ WHERE clients.id = l.client_id;
 
 -- A manager's working clients with all the call list reads (index-only where the
 -- visibility map allows): ranges on last_contact_at give the monthly contact counts.
+-- PostgreSQL 15 plans an index-only scan only when the index holds the columns of the
+-- partial index's own condition too (without deleted_at: an index scan, 57 ms instead of
+-- 5 ms for 4,200 clients).
 -- It replaces clients_owner_live (owner_id, status), which only these queries used.
 DROP INDEX clients_owner_live;
 CREATE INDEX clients_owner_contact ON clients (owner_id, last_contact_at)
     INCLUDE (id, status, called, negotiate_soon, callback_at, callback_activity_id, industry, name,
-             phone)
+             phone, deleted_at)
     WHERE deleted_at IS NULL AND status IN ('prospect', 'active');
 
 -- Contacts born on a day with their clients, index-only (the call list keeps those of its
@@ -53,3 +56,11 @@ CREATE TABLE activity_days (
 INSERT INTO activity_days (user_id, type, direction, day, n)
 SELECT user_id, type, direction, at / 86400, COUNT(*) FROM activities WHERE deleted_at IS NULL
 GROUP BY user_id, type, direction, at / 86400;
+
+-- The same for the quota counts and the first contact of a month (see the SQLite file).
+DROP INDEX activities_user_type_at;
+CREATE INDEX activities_user_type_at ON activities (user_id, type, at, direction, client_id)
+    INCLUDE (deleted_at) WHERE deleted_at IS NULL;
+DROP INDEX activities_client_at;
+CREATE INDEX activities_client_at ON activities (client_id, at, type) INCLUDE (deleted_at)
+    WHERE deleted_at IS NULL;
