@@ -310,22 +310,31 @@ int today_list(struct db *db, struct arena *a, const struct principal *who, int6
             }
     }
     int64_t *need = arena_alloc(a, sizeof(*need) * (size_t)(shown + 1));
-    struct item **needing = arena_alloc(a, sizeof(*needing) * (size_t)(shown + 1));
     int nn = 0;
     for (int i = 0; i < shown; i++)
         if (!order[i]->contact_id)
-            needing[nn] = order[i], need[nn++] = order[i]->c->id;
-    struct today_contact *mains = arena_alloc(a, sizeof(*mains) * (size_t)(nn + 1));
-    if (nn && (rc = repo_today_main_contacts(db, a, need, nn, mains)))
+            need[nn++] = order[i]->c->id;
+    struct contact *ks = NULL, **best = arena_alloc(a, sizeof(*best) * (size_t)(nc + 1));
+    int nk = 0;
+    if (nn && (rc = repo_contact_list_many(db, a, need, nn, &ks, &nk)))
         goto db_fail;
-    for (int i = 0; i < nn; i++) {
-        if (!mains[i].id)
+    for (int j = 0; j < nk; j++) { /* decision makers first, then the oldest */
+        int k = map_find(&map, clients, ks[j].client_id);
+        struct contact *b = k < 0 ? NULL : best[k];
+        if (k >= 0 && (!b || ks[j].decision_maker > b->decision_maker ||
+                       (ks[j].decision_maker == b->decision_maker && ks[j].id < b->id)))
+            best[k] = &ks[j];
+    }
+    for (int i = 0; i < shown; i++) {
+        struct item *it = order[i];
+        const struct contact *b = it->contact_id ? NULL : best[it - items];
+        if (!b)
             continue;
-        needing[i]->contact_id = mains[i].id;
-        needing[i]->contact_name = mains[i].name;
-        const char *p = first_phone(a, mains[i].phones);
+        it->contact_id = b->id;
+        it->contact_name = b->name;
+        const char *p = first_phone(a, b->phones);
         if (p)
-            needing[i]->phone = p;
+            it->phone = p;
     }
     json_t *arr = json_array();
     for (int i = 0; i < shown; i++) {

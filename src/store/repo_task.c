@@ -312,16 +312,6 @@ int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, in
     return 0;
 }
 
-static void read_contact_row(struct db_stmt *st, struct arena *a, struct today_contact *c)
-{
-    c->id = db_int64(st, 0);
-    c->client_id = db_int64(st, 1);
-    c->name = arena_strdup(a, db_text(st, 2));
-    c->phones = arena_strdup(a, db_text(st, 3));
-    c->emails = arena_strdup(a, db_text(st, 4));
-    c->lang = arena_strdup(a, db_text(st, 5));
-}
-
 int repo_today_birthdays(struct db *db, struct arena *a, const char *mmdd, int64_t **ids,
                          int64_t **client_ids, int *count)
 {
@@ -354,59 +344,4 @@ int repo_today_birthdays(struct db *db, struct arena *a, const char *mmdd, int64
     *client_ids = cid;
     *count = k;
     return 0;
-}
-
-int repo_today_main_contacts(struct db *db, struct arena *a, const int64_t *client_ids, int n,
-                             struct today_contact *out)
-{
-    memset(out, 0, sizeof(*out) * (size_t)n);
-    for (int from = 0; from < n; from += 32) {
-        int m = n - from < 32 ? n - from : 32;
-        struct db_stmt st;
-        int rc = prepare_in(db, &st,
-                            "SELECT id, client_id, name, phones, emails, lang, decision_maker "
-                            "FROM contacts WHERE deleted_at IS NULL",
-                            "client_id", client_ids + from, m, "", NULL, 0, NULL);
-        if (rc)
-            return rc;
-        while ((rc = db_step(&st)) == DB_ROW) {
-            int64_t cid = db_int64(&st, 1), id = db_int64(&st, 0);
-            int dm = (int)db_int64(&st, 6);
-            for (int i = from; i < from + m; i++) {
-                struct today_contact *o = &out[i];
-                if (client_ids[i] != cid)
-                    continue;
-                /* decision makers first, then the oldest */
-                if (!o->id || (dm && !o->decision_maker) ||
-                    (dm == o->decision_maker && id < o->id)) {
-                    read_contact_row(&st, a, o);
-                    o->decision_maker = dm;
-                }
-            }
-        }
-        db_finish(&st);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
-int repo_today_main_contact(struct db *db, struct arena *a, int64_t client_id,
-                            struct today_contact *out)
-{
-    struct db_stmt st;
-    int rc = db_query(db, &st,
-                      "SELECT id, client_id, name, phones, emails, lang FROM contacts WHERE "
-                      "client_id = ? AND deleted_at IS NULL ORDER BY decision_maker DESC, id "
-                      "LIMIT 1",
-                      "i", client_id);
-    if (rc)
-        return rc;
-    rc = db_step(&st);
-    if (rc == DB_ROW)
-        read_contact_row(&st, a, out), rc = 0;
-    else if (rc == DB_DONE)
-        rc = KL_ENOTFOUND;
-    db_finish(&st);
-    return rc;
 }

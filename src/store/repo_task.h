@@ -51,20 +51,8 @@ struct today_client {
  * the call list (sql/sqlite/0006_contact.sql). */
 int repo_today_clients(struct db *db, struct arena *a, const int64_t *owners, int n,
                        struct today_client **out, int *count);
-struct today_contact {
-    int64_t id, client_id;
-    const char *name, *phones, *emails, *lang;
-    int decision_maker;
-};
 /* Every live contact born on month-day "MM-DD" (any year), with his client: the caller
  * keeps those of its clients. */
 int repo_today_birthdays(struct db *db, struct arena *a, const char *mmdd, int64_t **ids,
                          int64_t **client_ids, int *count);
-/* out[i] = the first contact (decision makers first, then the oldest) of client_ids[i],
- * id 0 when he has none; in a few statements for all of them. */
-int repo_today_main_contacts(struct db *db, struct arena *a, const int64_t *client_ids, int n,
-                             struct today_contact *out);
-/* The first contact (decision makers first) of a client, or KL_ENOTFOUND. */
-int repo_today_main_contact(struct db *db, struct arena *a, int64_t client_id,
-                            struct today_contact *out);
 #endif

@@ -513,6 +513,34 @@ class TodayAndTasks(DailyCase):
         self.assertEqual(it["last_contact_at"], iso(now - 300))
         self.assertIsNone(self.item(self.today(), cid), "the merged client is still listed")
 
+    def test_the_list_names_whom_to_call(self):
+        # The decision maker first, else the oldest contact; a call-back's own contact
+        # wins over both; the number is that person's first phone.
+        cid = self.client(name="Kam skambinti")
+        made = []
+        for name, dm, phone in (("Pirmas Kontaktas", False, "+37061100001"),
+                                ("Antras Kontaktas", False, "+37061100002"),
+                                ("Sprendėjas Vadovas", True, "+37061100003")):
+            r = self.call("POST", f"/api/v1/clients/{cid}/contacts",
+                          {"name": name, "decision_maker": dm, "phones": [phone]},
+                          role="manager")
+            self.assertEqual(r.status, 201, r.describe())
+            made.append(r.json())
+        it = self.item(self.today(), cid)
+        self.assertEqual((it["contact_id"], it["contact_name"], it["phone"]),
+                         (made[2]["id"], "Sprendėjas Vadovas", "+37061100003"))
+        r = self.call("PATCH", f"/api/v1/contacts/{made[2]['id']}", {"decision_maker": False},
+                      role="manager", headers={"If-Match": f'"{made[2]["version"]}"'})
+        self.assertEqual(r.status, 200, r.describe())
+        it = self.item(self.today(), cid)
+        self.assertEqual((it["contact_id"], it["phone"]), (made[0]["id"], "+37061100001"))
+        now = int(time.time())
+        self.log(client_id=cid, contact_id=made[1]["id"], outcome="call_back",
+                 at=iso(now - 120), callback_at=iso(now - 60))
+        it = self.item(self.today(), cid)
+        self.assertEqual((it["contact_id"], it["contact_name"], it["phone"]),
+                         (made[1]["id"], "Antras Kontaktas", "+37061100002"))
+
     def test_a_call_back_due_today_is_on_the_list_until_followed(self):
         now = int(time.time())
         due = self.client(name="Perskambinti šiandien")
