@@ -443,6 +443,19 @@ export function Empty({ icon = 'search', title, children }: { icon?: IconName; t
   );
 }
 
+/** A table's only row when it has nothing to show: Empty across all its columns. */
+export function EmptyRow({ cols, icon, title, children }: { cols: number; icon?: IconName; title: string; children?: ComponentChildren }) {
+  return (
+    <tr>
+      <td colSpan={cols} class="empty-cell">
+        <Empty icon={icon} title={title}>
+          {children}
+        </Empty>
+      </td>
+    </tr>
+  );
+}
+
 /** Tabs as links (each tab is an address, so a reload keeps it). */
 export function Tabs(props: { label: string; tabs: { id: string; label: ComponentChildren; href: string }[]; current: string; onGo: (href: string) => void }) {
   return (

@@ -5,7 +5,7 @@
 // the absent manager's clients, tasks and call list.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, etagOf, type Absence, type Page, type User } from '../api';
-import { Alert, Badge, Button, Dialog, Empty, Loading, PageHeader, SelectField, TextField } from '../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyRow, Loading, PageHeader, SelectField, TextField } from '../components/ui';
 import { describeError, formErrors, NO_ERRORS, type FormErrors } from '../errors';
 import { fmtDate } from '../format';
 import { t } from '../i18n';
@@ -209,11 +209,7 @@ export function Absences({ user }: { user: User }) {
                 );
               })}
               {shown.length === 0 ? (
-                <tr>
-                  <td colSpan={7} class="empty-cell">
-                    <Empty icon="plane" title={t('absences.empty')} />
-                  </td>
-                </tr>
+                <EmptyRow cols={7} icon="plane" title={t('absences.empty')} />
               ) : null}
             </tbody>
           </table>

@@ -10,7 +10,7 @@ import { ApiError, api, CLIENT_STATUSES, CLIENT_TYPES, SEGMENTS, type Client, ty
 import { useDebounced } from '../components/ClientPicker';
 import { FOCUS_SEARCH } from '../components/Frame';
 import { Icon } from '../components/icons';
-import { Alert, Badge, Button, Dialog, DropMenu, Empty, Kbd, Loading, PageHeader } from '../components/ui';
+import { Alert, Badge, Button, Dialog, DropMenu, EmptyRow, Kbd, Loading, PageHeader } from '../components/ui';
 import { describeError, formErrors, NO_ERRORS, type FormErrors } from '../errors';
 import { fmtDate } from '../format';
 import { t, tn } from '../i18n';
@@ -493,11 +493,7 @@ export function Clients({ user, creating }: { user: User; creating?: boolean }) 
                   </tr>
                 ))}
                 {items.length === 0 ? (
-                  <tr>
-                    <td colSpan={8} class="empty-cell">
-                      <Empty title={f.deleted ? t('clients.emptyDeleted') : t('clients.empty')}>{f.deleted ? null : t('clients.emptyHint')}</Empty>
-                    </td>
-                  </tr>
+                  <EmptyRow cols={8} title={f.deleted ? t('clients.emptyDeleted') : t('clients.empty')}>{f.deleted ? null : t('clients.emptyHint')}</EmptyRow>
                 ) : null}
               </tbody>
             </table>

@@ -5,7 +5,7 @@
 // (POST /api/v1/outbox/{id}/retry).
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../api';
-import { Alert, Badge, Button, Dialog, Empty, Loading, PageHeader } from '../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyRow, Loading, PageHeader } from '../components/ui';
 import { describeError } from '../errors';
 import { fmtDateTime } from '../format';
 import { t } from '../i18n';
@@ -177,11 +177,7 @@ export function Outbox() {
                 </tr>
               ))}
               {items.length === 0 ? (
-                <tr>
-                  <td colSpan={8} class="empty-cell">
-                    <Empty icon="inbox" title={t('outbox.empty')} />
-                  </td>
-                </tr>
+                <EmptyRow cols={8} icon="inbox" title={t('outbox.empty')} />
               ) : null}
             </tbody>
           </table>

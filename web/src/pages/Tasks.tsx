@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, etagOf, type Client, type Page, type Task, type User } from '../api';
 import { ClientPicker } from '../components/ClientPicker';
 import { Icon } from '../components/icons';
-import { Alert, Badge, Button, Dialog, Empty, Loading, PageHeader, SelectField, TextArea, TextField } from '../components/ui';
+import { Alert, Badge, Button, Dialog, EmptyRow, Loading, PageHeader, SelectField, TextArea, TextField } from '../components/ui';
 import { describeError, formErrors, NO_ERRORS, type FormErrors } from '../errors';
 import { fmtDate, fmtDateTime, fromLocalInput, toLocalInput } from '../format';
 import { t } from '../i18n';
@@ -307,11 +307,7 @@ export function Tasks({ user }: { user: User }) {
                 </tr>
               ))}
               {sorted.length === 0 ? (
-                <tr>
-                  <td colSpan={6} class="empty-cell">
-                    <Empty icon="tasks" title={t('tasks.empty')} />
-                  </td>
-                </tr>
+                <EmptyRow cols={6} icon="tasks" title={t('tasks.empty')} />
               ) : null}
             </tbody>
           </table>
