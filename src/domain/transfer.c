@@ -746,12 +746,8 @@ static void import_init(struct import *x, struct db *db, struct arena *a,
     x->sp_drv.rollback = sp_rollback;
     x->sp_drv.errmsg = sp_errmsg;
     x->sp_drv.errkind = sp_errkind;
-    x->row_db = *db;
-    x->row_db.drv = &x->sp_drv;
-    x->row_db.conn = &x->sp;
-    x->row_db.in_tx = 0;
-    x->row_db.read_tx = 0;
-    x->row_db.write_turn = 0;
+    /* A handle of its own (no transaction, read snapshot or writer turn of the caller's). */
+    x->row_db = (struct db){.drv = &x->sp_drv, .dialect = db->dialect, .conn = &x->sp};
     x->row_savepoints = strcmp(db->drv->name, "sqlite") != 0;
     for (int f = 0; f < TF_COUNT; f++)
         x->field_col[f] = -1;
