@@ -11,6 +11,7 @@
 
 #include "lib/fold.h"
 #include "lib/log.h"
+#include "lib/xalloc.h"
 #include "store/repo_misc.h"
 
 /* Turn folded text into words of letters and digits separated by single spaces; every
@@ -110,12 +111,132 @@ int search_index_new_client(struct db *db, struct arena *a, int64_t client_id,
     return index_client(db, a, client_id, 1, known);
 }
 
+/* The search text of a card and its live contacts. */
+static void client_text(struct buf *b, const struct client *c, const struct contact *contacts,
+                        int n)
+{
+    const char *fields[] = {
+        c->name,  c->company_code, c->vat_code, c->city, c->address, c->delivery_address,
+        c->email, c->website,      c->industry, c->notes};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        buf_putc(b, ' ');
+        search_text_append(b, fields[i]);
+    }
+    if (c->phone)
+        append_phone(b, c->phone);
+    /* The owner as a word of its own ("ownr17"): a scoped search intersects the query with
+     * the owners' words inside the index instead of filtering every match afterwards. */
+    if (c->owner_id)
+        buf_printf(b, " %s%lld", SEARCH_OWNER_WORD, (long long)c->owner_id);
+    for (int i = 0; i < n; i++) {
+        buf_putc(b, ' ');
+        search_text_append(b, contacts[i].name);
+        buf_putc(b, ' ');
+        search_text_append(b, contacts[i].position);
+        append_json_strings(b, contacts[i].emails);
+        append_json_phones(b, contacts[i].phones);
+    }
+}
+
+static int store_text(struct db *db, int64_t client_id, int is_new, const char *text)
+{
+    int rc = 0;
+    /* A new client has no text yet: skipping the delete keeps FTS5 from flushing its
+     * pending inserts (a bulk import writes many new clients in one transaction). */
+    if (db->dialect->search_clear && !is_new)
+        rc = db_execf(db, NULL, db->dialect->search_clear, "i", client_id);
+    if (!rc)
+        rc = db_execf(db, NULL, db->dialect->search_store, "it", client_id, text);
+    return rc;
+}
+
+struct batch_entry {
+    int64_t client_id;
+    size_t seq; /* the order noted, among the entries of one client */
+    int is_new; /* the client was created in this transaction: it has no text yet */
+    char *text; /* the text, for a card noted as written; NULL: read it at the flush */
+};
+
+struct search_batch {
+    struct batch_entry *v;
+    size_t n, cap;
+};
+
+struct search_batch *search_batch_new(void)
+{
+    return xcalloc(1, sizeof(struct search_batch));
+}
+
+static void batch_clear(struct search_batch *b)
+{
+    while (b->n)
+        free(b->v[--b->n].text);
+}
+
+void search_batch_free(struct search_batch *b)
+{
+    if (!b)
+        return;
+    batch_clear(b);
+    free(b->v);
+    free(b);
+}
+
+static void batch_note(struct search_batch *b, int64_t client_id, int is_new, char *text)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 1024;
+        b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
+    }
+    b->v[b->n] = (struct batch_entry){client_id, b->n, is_new, text};
+    b->n++;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+    const struct batch_entry *a = x, *b = y;
+    if (a->client_id != b->client_id)
+        return a->client_id < b->client_id ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+int search_batch_flush(struct db *db, struct search_batch *b)
+{
+    int rc = 0;
+    qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
+    for (size_t i = 0; i < b->n && !rc;) {
+        size_t j = i;
+        int is_new = 0, have_text = 1;
+        for (; j < b->n && b->v[j].client_id == b->v[i].client_id; j++) {
+            is_new |= b->v[j].is_new;
+            have_text &= b->v[j].text != NULL;
+        }
+        /* One write a client: its last text when every change noted one (a new card without
+         * contacts), else the text read afresh (contacts added, a card changed). */
+        if (have_text) {
+            rc = store_text(db, b->v[i].client_id, is_new, b->v[j - 1].text);
+        } else {
+            struct arena a;
+            arena_init(&a);
+            rc = index_client(db, &a, b->v[i].client_id, is_new, NULL);
+            arena_release(&a);
+        }
+        i = j;
+    }
+    batch_clear(b);
+    return rc;
+}
+
 static int index_client(struct db *db, struct arena *a, int64_t client_id, int is_new,
                         const struct client *known)
 {
     struct client c;
     struct contact *contacts = NULL;
     int n = 0, rc;
+    if (db->search_batch && !known) {
+        batch_note(db->search_batch, client_id, is_new, NULL);
+        return 0;
+    }
     if (known) {
         c = *known; /* a card just written, with no contacts yet */
     } else if ((rc = repo_client_get(db, a, client_id, &c)) ||
@@ -123,35 +244,13 @@ static int index_client(struct db *db, struct arena *a, int64_t client_id, int i
         return rc;
     }
     struct buf b = BUF_INIT;
-    const char *fields[] = {
-        c.name,  c.company_code, c.vat_code, c.city, c.address, c.delivery_address,
-        c.email, c.website,      c.industry, c.notes};
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        buf_putc(&b, ' ');
-        search_text_append(&b, fields[i]);
+    if (!c.deleted_at)
+        client_text(&b, &c, contacts, n);
+    if (db->search_batch) {
+        batch_note(db->search_batch, client_id, is_new, b.data ? b.data : xstrdup(""));
+        return 0;
     }
-    if (c.phone)
-        append_phone(&b, c.phone);
-    /* The owner as a word of its own ("ownr17"): a scoped search intersects the query with
-     * the owners' words inside the index instead of filtering every match afterwards. */
-    if (c.owner_id)
-        buf_printf(&b, " %s%lld", SEARCH_OWNER_WORD, (long long)c.owner_id);
-    for (int i = 0; i < n; i++) {
-        buf_putc(&b, ' ');
-        search_text_append(&b, contacts[i].name);
-        buf_putc(&b, ' ');
-        search_text_append(&b, contacts[i].position);
-        append_json_strings(&b, contacts[i].emails);
-        append_json_phones(&b, contacts[i].phones);
-    }
-    const char *text = b.data ? b.data : "";
-    /* A new client has no text yet: skipping the delete keeps FTS5 from flushing its
-     * pending inserts (a bulk import writes many new clients in one transaction). */
-    if (db->dialect->search_clear && !is_new)
-        rc = db_execf(db, NULL, db->dialect->search_clear, "i", client_id);
-    if (!rc)
-        rc = db_execf(db, NULL, db->dialect->search_store, "it", client_id,
-                      c.deleted_at ? "" : text);
+    rc = store_text(db, client_id, is_new, b.data ? b.data : "");
     buf_release(&b);
     return rc;
 }

@@ -37,6 +37,22 @@ int search_reindex_client(struct db *db, struct arena *a, int64_t client_id);
  * not NULL, is the card as written and the client has no contacts yet (saves two reads). */
 int search_index_new_client(struct db *db, struct arena *a, int64_t client_id,
                             const struct client *known);
+/*
+ * A batch of search-text writes, for a bulk import. With db->search_batch set, the two
+ * functions above note the client instead of writing its text; search_batch_flush writes
+ * every noted client once, at the end of the import's transaction. Why: SQLite calls FTS5's
+ * savepoint method at the start of every statement that keeps a statement journal (an
+ * INSERT into clients, with its unique index, does), and FTS5 then flushes its pending
+ * words as a segment of their own; writing the index row by row between such statements
+ * made one segment a row and spent a quarter of an import's time merging them.
+ */
+struct search_batch;
+struct search_batch *search_batch_new(void);
+void search_batch_free(struct search_batch *b);
+/* Write the search text of every noted client through db (which must not have the batch
+ * set), in the caller's transaction; the batch is empty afterwards. */
+int search_batch_flush(struct db *db, struct search_batch *b);
+
 /* The folded words of a query (at most 8), each at least 1 character; *n gets the count. */
 int search_query_words(struct arena *a, const char *q, const char **words, int max);
 /* Ids of live clients within scope matching q, at most limit, best first. */

@@ -663,6 +663,12 @@ static int64_t sp_changes(void *c)
     return s->real->changes(s->conn);
 }
 
+static int64_t sp_last_insert_id(void *c)
+{
+    struct sp_conn *s = c;
+    return s->real->last_insert_id(s->conn);
+}
+
 static int sp_exec(void *c, const char *script)
 {
     struct sp_conn *s = c;
@@ -704,8 +710,9 @@ struct import {
     struct db row_db; /* the same connection for the domain functions (see above) */
     struct db_driver sp_drv;
     struct sp_conn sp;
-    int row_savepoints; /* see the head of the file */
-    struct arena *a;    /* the report's */
+    int row_savepoints;          /* see the head of the file */
+    struct search_batch *search; /* the search texts, written at the end (search.h) */
+    struct arena *a;             /* the report's */
     const struct principal *who;
     struct transfer_report *rep;
     int issues_cap;
@@ -740,6 +747,7 @@ static void import_init(struct import *x, struct db *db, struct arena *a,
     x->sp_drv.close = NULL;
     x->sp_drv.prepare = sp_prepare;
     x->sp_drv.changes = sp_changes;
+    x->sp_drv.last_insert_id = db->drv->last_insert_id ? sp_last_insert_id : NULL;
     x->sp_drv.exec = sp_exec;
     x->sp_drv.begin = sp_begin;
     x->sp_drv.commit = sp_commit;
@@ -840,8 +848,26 @@ static int audit_import(struct import *x, const char *kind, const char *format, 
     return rc;
 }
 
+/* Open the import's transaction; the search texts wait for its end (search.h). An import
+ * commits only when every row went in, so the batch never holds a row that was undone. */
+static int import_begin(struct import *x)
+{
+    if (db_begin(x->db))
+        return kl_error_set(&x->fatal_err, KL_EDB, NULL, "err.db", x->who->request_id);
+    x->search = search_batch_new();
+    x->row_db.search_batch = x->search;
+    return 0;
+}
+
+static void import_end(struct import *x)
+{
+    search_batch_free(x->search);
+    x->search = NULL;
+    x->row_db.search_batch = NULL;
+}
+
 /* Roll back or commit the import's transaction and say how it went. */
-static int import_finish(struct import *x, const char *kind, const char *format, int64_t client_id,
+static int import_settle(struct import *x, const char *kind, const char *format, int64_t client_id,
                          struct kl_error *err)
 {
     if (x->fatal) {
@@ -853,12 +879,20 @@ static int import_finish(struct import *x, const char *kind, const char *format,
         db_rollback(x->db);
         return x->rep->error_count ? reject(x->rep, err) : 0;
     }
-    int rc = audit_import(x, kind, format, client_id);
-    if (rc || (rc = db_commit(x->db))) {
+    int rc = search_batch_flush(x->db, x->search);
+    if (rc || (rc = audit_import(x, kind, format, client_id)) || (rc = db_commit(x->db))) {
         db_rollback(x->db);
         return kl_error_set(err, KL_EDB, NULL, "err.db", x->who->request_id);
     }
     return 0;
+}
+
+static int import_finish(struct import *x, const char *kind, const char *format, int64_t client_id,
+                         struct kl_error *err)
+{
+    int rc = import_settle(x, kind, format, client_id, err);
+    import_end(x);
+    return rc;
 }
 
 /* ---- contacts ---- */
@@ -1447,8 +1481,10 @@ int transfer_import_clients_csv(struct db *db, struct arena *a, const struct pri
         return reject(rep, err);
     }
     rep->delimiter = opt->delimiter ? opt->delimiter : transfer_csv_detect_delimiter(data, len);
-    if (db_begin(db))
-        return kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
+    if (import_begin(&x)) {
+        *err = x.fatal_err;
+        return KL_EDB;
+    }
     int rc = transfer_csv_read(data, len, rep->delimiter, import_record, &x, &line, &e);
     if (rc == KL_EINVAL)
         add_issue(&x, line, NULL, &e);
@@ -1736,10 +1772,13 @@ int transfer_import_contacts_vcard(struct db *db, struct arena *a, const struct 
         add_issue(&x, line, NULL, &e);
         return reject(rep, err);
     }
-    if (db_begin(db))
-        return kl_error_set(err, KL_EDB, NULL, "err.db", who->request_id);
+    if (import_begin(&x)) {
+        *err = x.fatal_err;
+        return KL_EDB;
+    }
     if ((rc = clients_get(db, a, who, client_id, &c, err))) {
         db_rollback(db);
+        import_end(&x);
         if (rc == KL_ENOTFOUND)
             kl_error_set(err, rc, "client_id", "err.not_found", "client");
         return rc;

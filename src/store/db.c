@@ -207,6 +207,36 @@ int db_scalar(struct db *db, int64_t *out, const char *sql, const char *types, .
     return rc;
 }
 
+int db_insert_step(struct db_stmt *st, int64_t *id)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW && !st->db->drv->last_insert_id) {
+        *id = db_int64(st, 0);
+        rc = db_step(st); /* to the end, so that the statement completes */
+    } else if (rc == DB_DONE && st->db->drv->last_insert_id) {
+        *id = st->db->drv->last_insert_id(st->db->conn);
+        return 0;
+    } else if (rc >= 0) {
+        rc = KL_EDB; /* a row where none was due, or none where one was */
+        log_kv(LOG_ERROR, "insert gave no id", NULL);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int db_insertf(struct db *db, int64_t *id, const char *sql, const char *types, ...)
+{
+    struct db_stmt st;
+    va_list ap;
+    va_start(ap, types);
+    int rc = query_va(db, &st, sql, types, ap);
+    va_end(ap);
+    if (rc)
+        return rc;
+    rc = db_insert_step(&st, id);
+    db_finish(&st);
+    return rc;
+}
+
 int db_prepare(struct db *db, struct db_stmt *out, const char *sql)
 {
     out->db = db;

@@ -44,8 +44,11 @@ struct db_driver {
     const char *(*column_text)(void *stmt, int col); /* NULL for SQL NULL */
     void (*finish)(void *stmt);                      /* reset, clear bindings, back to cache */
     int64_t (*changes)(void *conn);                  /* rows changed by the last statement */
-    int (*exec)(void *conn, const char *script);     /* run a multi-statement script */
-    int (*begin)(void *conn);                        /* a write transaction */
+    /* The id of the row the last INSERT made (SQLite's rowid); NULL where an INSERT must
+     * say it with RETURNING (PostgreSQL). See DB_INSERT_SQL. */
+    int64_t (*last_insert_id)(void *conn);
+    int (*exec)(void *conn, const char *script); /* run a multi-statement script */
+    int (*begin)(void *conn);                    /* a write transaction */
     int (*commit)(void *conn);
     int (*rollback)(void *conn);
     const char *(*errmsg)(void *conn);
@@ -90,6 +93,9 @@ struct db {
     int in_tx;
     int read_tx;    /* a read transaction of db_read_begin is open */
     int write_turn; /* this handle holds the process's writer turn (db.c) */
+    /* When set, the search module collects the clients whose search text changes and
+     * writes them at search_batch_flush (a bulk import; see domain/search.h). */
+    struct search_batch *search_batch;
 };
 
 struct db_stmt {
@@ -128,6 +134,15 @@ int db_bind_text(struct db_stmt *st, int idx, const char *s);
 int db_bind_null(struct db_stmt *st, int idx);
 
 int db_step(struct db_stmt *st);
+
+/* An INSERT of one row whose id the caller wants: its SQL is DB_INSERT_SQL(db, "INSERT ...")
+ * and db_insert_step runs it, *id getting the new row's id. The id comes with " RETURNING id"
+ * where the driver cannot tell it otherwise, and from the connection in SQLite, whose
+ * RETURNING fills a transient table on every execution (a page zeroed, written and freed). */
+#define DB_INSERT_SQL(db, sql) ((db)->drv->last_insert_id ? (sql) : sql " RETURNING id")
+int db_insert_step(struct db_stmt *st, int64_t *id);
+/* db_query and db_insert_step in one (sql as for DB_INSERT_SQL). */
+int db_insertf(struct db *db, int64_t *id, const char *sql, const char *types, ...);
 int db_is_null(struct db_stmt *st, int col);
 int64_t db_int64(struct db_stmt *st, int col);
 const char *db_text(struct db_stmt *st, int col);

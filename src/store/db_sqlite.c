@@ -185,6 +185,12 @@ static int64_t sq_changes(void *conn)
     return sqlite3_changes64(c->db);
 }
 
+static int64_t sq_last_insert_id(void *conn)
+{
+    struct sq_conn *c = conn;
+    return sqlite3_last_insert_rowid(c->db);
+}
+
 static int sq_exec(void *conn, const char *script)
 {
     struct sq_conn *c = conn;
@@ -247,6 +253,7 @@ const struct db_driver db_sqlite_driver = {
     .column_text = sq_column_text,
     .finish = sq_finish,
     .changes = sq_changes,
+    .last_insert_id = sq_last_insert_id,
     .exec = sq_exec,
     .begin = sq_begin,
     .commit = sq_commit,

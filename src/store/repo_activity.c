@@ -104,10 +104,11 @@ int repo_activity_insert(struct db *db, struct activity *x)
     int64_t now = time_now();
     struct db_stmt st;
     int rc = db_prepare(db, &st,
-                        "INSERT INTO activities (client_id, contact_id, user_id, type, direction, "
-                        "outcome, reason, notes, at, duration_s, callback_at, version, "
-                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, "
-                        "?) RETURNING id");
+                        DB_INSERT_SQL(db, "INSERT INTO activities (client_id, contact_id, user_id, "
+                                          "type, direction, outcome, reason, notes, at, "
+                                          "duration_s, callback_at, version, created_at, "
+                                          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                          "1, ?, ?)"));
     if (rc)
         return rc;
     int i = 1;
@@ -124,15 +125,8 @@ int repo_activity_insert(struct db *db, struct activity *x)
     rc = rc ? rc : db_bind_id(&st, i++, x->callback_at);
     rc = rc ? rc : db_bind_int64(&st, i++, now);
     rc = rc ? rc : db_bind_int64(&st, i++, now);
-    if (!rc) {
-        rc = db_step(&st);
-        if (rc == DB_ROW) {
-            x->id = db_int64(&st, 0);
-            rc = db_step(&st) < 0 ? KL_EDB : 0;
-        } else {
-            rc = KL_EDB;
-        }
-    }
+    if (!rc)
+        rc = db_insert_step(&st, &x->id);
     db_finish(&st);
     if (rc)
         return db_errkind(db) == DB_ERR_FOREIGN_KEY ? KL_ENOTFOUND : rc;

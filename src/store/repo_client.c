@@ -63,7 +63,7 @@ const struct column client_columns[] = {
     "version, created_at, updated_at"
 
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
-static char *sql_select, *sql_insert, *sql_update;
+static char *sql_select, *sql_insert, *sql_insert_returning, *sql_update;
 static int n_editable;
 
 static void build_sql(void)
@@ -75,7 +75,10 @@ static void build_sql(void)
     buf_printf(&ins, "INSERT INTO clients (%s" TAIL_COLS ") VALUES (", cols.data);
     for (int i = 0; i < n_editable + 10; i++)
         buf_puts(&ins, i ? ", ?" : "?");
-    buf_puts(&ins, ") RETURNING id");
+    buf_puts(&ins, ")");
+    struct buf ret = BUF_INIT;
+    buf_printf(&ret, "%s RETURNING id", ins.data);
+    sql_insert_returning = buf_detach(&ret, NULL);
     buf_puts(&upd, "UPDATE clients SET ");
     for (const struct column *c = client_columns; c->name; c++)
         buf_printf(&upd, "%s = ?, ", c->name);
@@ -239,7 +242,8 @@ int repo_client_insert(struct db *db, struct client *c, int64_t *dup_id)
     pthread_once(&sql_once, build_sql);
     struct db_stmt st;
     int64_t now = time_now();
-    int rc = db_prepare(db, &st, sql_insert);
+    /* DB_INSERT_SQL, for a text built at run time */
+    int rc = db_prepare(db, &st, db->drv->last_insert_id ? sql_insert : sql_insert_returning);
     if (rc)
         return rc;
     int idx = bind_editable(&st, c, &rc);
@@ -263,15 +267,8 @@ int repo_client_insert(struct db *db, struct client *c, int64_t *dup_id)
         rc = db_bind_int64(&st, idx++, now);
     if (!rc)
         rc = db_bind_int64(&st, idx++, now);
-    if (!rc) {
-        rc = db_step(&st);
-        if (rc == DB_ROW) {
-            c->id = db_int64(&st, 0);
-            rc = db_step(&st) < 0 ? KL_EDB : 0;
-        } else {
-            rc = KL_EDB;
-        }
-    }
+    if (!rc)
+        rc = db_insert_step(&st, &c->id);
     db_finish(&st);
     rc = map_write_error(db, rc);
     (void)dup_id; /* found by the caller after rolling back (PostgreSQL aborts the tx) */
@@ -481,12 +478,13 @@ int repo_contact_insert(struct db *db, struct contact *c)
 {
     int64_t now = time_now();
     int rc =
-        db_scalar(db, &c->id,
-                  "INSERT INTO contacts (client_id, name, position, decision_maker, phones, "
-                  "emails, birthday, lang, notes, version, created_at, updated_at) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-                  "ittitttttii", c->client_id, c->name, c->position, (int64_t)c->decision_maker,
-                  c->phones, c->emails, c->birthday, c->lang, c->notes, now, now);
+        db_insertf(db, &c->id,
+                   DB_INSERT_SQL(db, "INSERT INTO contacts (client_id, name, position, "
+                                     "decision_maker, phones, emails, birthday, lang, notes, "
+                                     "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+                                     "?, ?, ?, 1, ?, ?)"),
+                   "ittitttttii", c->client_id, c->name, c->position, (int64_t)c->decision_maker,
+                   c->phones, c->emails, c->birthday, c->lang, c->notes, now, now);
     if (rc)
         return map_write_error(db, rc);
     c->version = 1;

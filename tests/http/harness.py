@@ -605,3 +605,36 @@ class ServerCase(Case):
             if not cursor:
                 return items
         raise AssertionError("paging did not end")
+
+
+class PgServerCase(ServerCase):
+    """ServerCase on a throwaway PostgreSQL cluster with the demo base (skipped when none
+    can start): a subclass of a test class and this one runs its tests on PostgreSQL."""
+
+    pgdir = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tmpdir(cls.__name__)
+        cls.pgdir, cls.db_url = pg_start()
+        try:
+            cli_ok("demo", "--db", cls.db_url, timeout=180 * SLOW)
+            cls.tokens = {
+                role: cli_ok("token", "create", "--db", cls.db_url, "--login",
+                             ROLE_LOGINS[role], "--name", "pg-tests").stdout.strip()
+                for role in ROLES}
+            cls.server = PgServer(cls.db_url, cls.dir).start()
+            cls.port = cls.server.port
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.server is not None:
+                cls.server.stop()
+        finally:
+            cls.server = None
+            pg_stop(cls.pgdir)
+            cls.pgdir = None

@@ -13,44 +13,11 @@ import harness
 import test_daily
 
 
-class _OnPostgres(harness.ServerCase):
-    """One PostgreSQL cluster with the demo base and one server per class."""
-
-    pgdir = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = harness.tmpdir(cls.__name__)
-        cls.pgdir, cls.db_url = harness.pg_start()
-        try:
-            harness.cli_ok("demo", "--db", cls.db_url, timeout=180 * harness.SLOW)
-            cls.tokens = {
-                role: harness.cli_ok("token", "create", "--db", cls.db_url, "--login",
-                                     harness.ROLE_LOGINS[role], "--name",
-                                     "daily-pg").stdout.strip()
-                for role in harness.ROLES}
-            cls.server = harness.PgServer(cls.db_url, cls.dir).start()
-            cls.port = cls.server.port
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.server is not None:
-                cls.server.stop()
-        finally:
-            cls.server = None
-            harness.pg_stop(cls.pgdir)
-            cls.pgdir = None
-
-
-class QuotasOnPostgres(test_daily.Quotas, _OnPostgres):
+class QuotasOnPostgres(test_daily.Quotas, harness.PgServerCase):
     pass
 
 
-class TodayAndTasksOnPostgres(test_daily.TodayAndTasks, _OnPostgres):
+class TodayAndTasksOnPostgres(test_daily.TodayAndTasks, harness.PgServerCase):
     pass
 
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import urllib.parse
 import zipfile
 
 import harness
@@ -478,6 +479,77 @@ class Exports(TransferCase):
         self.assertEqual((vcf["after"]["format"], vcf["after"]["rows"]),
                          ("vcf", int(r.header("X-Export-Rows"))))
         self.assertIsInstance(csv_["after"]["rows"], int)
+
+
+class ImportSearch:
+    """What an import writes is found by the search once it commits, and nothing of a dry
+    run or a refused import is. (The search text of an import's clients is written at the
+    end of its transaction, in one batch: see src/domain/search.h.) Runs on SQLite and on
+    PostgreSQL (ImportSearchOnPostgres)."""
+
+    def found(self, q, role="manager"):
+        r = self.call("GET", f"/api/v1/clients?q={urllib.parse.quote(q)}", role=role)
+        self.assertEqual(r.status, 200, r.describe())
+        return sorted(c["name"] for c in r.json()["items"])
+
+    def imp(self, body, query=""):
+        return self.call("POST", "/api/v1/imports/clients" + query, body, role="manager",
+                         content_type=CSV)
+
+    def test_what_an_import_writes_is_found_by_search(self):
+        r = self.call("POST", "/api/v1/clients", {"name": "UAB Senasis Radinys",
+                      "company_code": "430000009", "city": "Zarasiukai"}, role="manager")
+        self.assertEqual(r.status, 201, r.describe())
+        old = r.json()
+        self.assertEqual(self.found("zarasiuk"), ["UAB Senasis Radinys"])
+        rows = [["name", "company_code", "city", "contact_name", "contact_phone"],
+                ["UAB Naujas Radinys", "430000001", "Birštonėliai", "Ona Paieškaitė",
+                 "+370 612 34599"],
+                ["UAB Antras Radinys", "430000002", "Birštonėliai", "", ""],
+                # the existing client, by its code: another city and a first contact
+                ["UAB Senasis Radinys", "430000009", "Naujaradžiai", "Jonas Rastenis", ""],
+                # a second contact for the client the first row made
+                ["UAB Naujas Radinys", "430000001", "Birštonėliai", "Rūta Antroji", ""]]
+        dry = self.imp(csv_bytes(rows), "?dry_run=1")
+        self.assertEqual((dry.status, dry.json()["created"]), (200, 2), dry.describe())
+        self.assertEqual(self.found("birstonel"), [], "a dry run reached the search")
+        r = self.imp(csv_bytes(rows))
+        self.assertEqual(r.status, 200, r.describe())
+        self.assertEqual((r.json()["created"], r.json()["updated"]), (2, 2), r.describe())
+        self.assertEqual(self.found("birstonel"), ["UAB Antras Radinys", "UAB Naujas Radinys"])
+        self.assertEqual(self.found("PAIEŠKAIT"), ["UAB Naujas Radinys"])
+        self.assertEqual(self.found("ruta antroji"), ["UAB Naujas Radinys"])
+        self.assertEqual(self.found("861234599"), ["UAB Naujas Radinys"])
+        self.assertEqual(self.found("naujaradz"), ["UAB Senasis Radinys"])
+        self.assertEqual(self.found("rastenis"), ["UAB Senasis Radinys"])
+        self.assertEqual(self.found("zarasiuk"), [], "the old city still finds the client")
+        self.assertEqual(self.found("radinys", role="manager2"), [],
+                         "another manager finds the imported clients")
+        # a refused import (its last row is bad) leaves nothing to find
+        bad = [["name", "company_code", "city"], ["UAB Dingęs Radinys", "430000003", "Dingutėnai"],
+               ["", "430000004", "Dingutėnai"]]
+        r = self.imp(csv_bytes(bad))
+        self.assertEqual(r.status, 400, r.describe())
+        self.assertEqual(self.found("dinguten"), [])
+        # contacts from a vCard
+        cards = b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Vizitas Kortelaitis\r\nEND:VCARD\r\n"
+        r = self.call("POST", f"/api/v1/imports/contacts?client_id={old['id']}", cards,
+                      role="manager", content_type=VCARD)
+        self.assertEqual((r.status, r.json()["created"]), (200, 1), r.describe())
+        self.assertEqual(self.found("kortelait"), ["UAB Senasis Radinys"])
+
+
+class ImportSearchOnSqlite(ImportSearch, TransferCase):
+    pass
+
+
+class ImportSearchOnPostgres(ImportSearch, harness.PgServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tokens["manager2"] = harness.cli_ok(
+            "token", "create", "--db", cls.db_url, "--login", "vadybininkas2", "--name",
+            "transfer-tests").stdout.strip()
 
 
 class Cli(harness.Case):

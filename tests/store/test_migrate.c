@@ -112,3 +112,33 @@ TEST(migrate_failure_leaves_version_and_schema_unchanged)
     CHECK_INT(version, db_latest_version(db));
     store_close(db);
 }
+
+/* The CHECKs of the clients table hold after migration 0008 respelled them on SQLite:
+ * every allowed type, segment and status goes in, anything else is refused. */
+TEST(migrate_client_checks_allow_exactly_the_listed_values)
+{
+    struct db *db = store_fresh();
+    if (!db)
+        return;
+    static const char *const segments[] = {"small", "medium", "large", "government"};
+    static const char *const statuses[] = {"prospect", "active", "lost"};
+    static const char *const types[] = {"business", "retail"};
+    const char *sql = "INSERT INTO clients (name, name_key, country, type, segment, status, "
+                      "version, created_at, updated_at) VALUES ('x', 'x', 'LT', ?, ?, ?, 1, 0, 0)";
+    for (int t = 0; t < 2; t++)
+        for (int s = 0; s < 4; s++)
+            for (int u = 0; u < 3; u++)
+                CHECK_INT(db_execf(db, NULL, sql, "ttt", types[t], segments[s], statuses[u]), 0);
+    CHECK_INT(store_count(db, "clients"), 24);
+    static const char *const bad[][3] = {
+        {"business", "tiny", "active"},   {"business", "Small", "active"},
+        {"business", "small", "closed"},  {"business", "small", ""},
+        {"wholesale", "small", "active"}, {"business", "", "prospect"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK(db_execf(db, NULL, sql, "ttt", bad[i][0], bad[i][1], bad[i][2]) != 0);
+        CHECK_INT(db_errkind(db), DB_ERR_OTHER);
+    }
+    CHECK_INT(store_count(db, "clients"), 24);
+    store_close(db);
+}

@@ -165,6 +165,40 @@ TEST(values_returning_id)
     store_close(db);
 }
 
+TEST(values_insert_id)
+{
+    struct db *db = store_fresh();
+    int64_t a = 0, b = 0, c = 0, name_id = 0;
+    if (!db)
+        return;
+    /* the id of each insert, whether the backend says it with RETURNING or keeps it on
+     * the connection; and the one the row really got */
+    CHECK_INT(db_insertf(db, &a, DB_INSERT_SQL(db, "INSERT INTO st_parent (name, n) VALUES (?, ?)"),
+                         "ti", "Vilnius", (int64_t)1),
+              0);
+    CHECK_INT(db_insertf(db, &b, DB_INSERT_SQL(db, "INSERT INTO st_parent (name, n) VALUES (?, ?)"),
+                         "ti", "Kaunas", (int64_t)2),
+              0);
+    CHECK(a > 0);
+    CHECK(b > a);
+    CHECK_INT(db_scalar(db, &name_id, "SELECT id FROM st_parent WHERE name = ?", "t", "Kaunas"), 0);
+    CHECK_INT(name_id, b);
+    CHECK_INT(store_count(db, "st_parent"), 2);
+    /* a child row in between does not leak its id into the next parent's */
+    CHECK_INT(db_insertf(db, &c, DB_INSERT_SQL(db, "INSERT INTO st_child (parent_id) VALUES (?)"),
+                         "i", a),
+              0);
+    CHECK_INT(db_scalar(db, &name_id, "SELECT id FROM st_child WHERE parent_id = ?", "i", a), 0);
+    CHECK_INT(name_id, c);
+    /* a refused insert is an error, and says so instead of giving an old id */
+    int64_t dup = -7;
+    CHECK(db_insertf(db, &dup, DB_INSERT_SQL(db, "INSERT INTO st_parent (name, n) VALUES (?, ?)"),
+                     "ti", "Kaunas", (int64_t)3) != 0);
+    CHECK_INT(db_errkind(db), DB_ERR_UNIQUE);
+    CHECK_INT(store_count(db, "st_parent"), 2);
+    store_close(db);
+}
+
 TEST(values_scalar_not_found)
 {
     struct db *db = store_fresh();
