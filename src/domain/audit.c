@@ -16,8 +16,10 @@ int audit_record_client(struct db *db, const struct principal *who, const char *
                         int64_t entity_id, int64_t client_id, const char *action, json_t *before,
                         json_t *after)
 {
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    /* Members in the order the domain put them (jansson keeps it): a fixed order, as each
+     * entity's *_to_json builds them, without a sort of every object's keys. */
+    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
     struct audit_entry e = {
         .at = time_now(),
         .user_id = who ? who->user_id : 0,

@@ -14,6 +14,19 @@ void fold_append(struct buf *b, const char *s)
     if (!s || !*s)
         return;
     size_t n = strlen(s), dlen = 0, llen = 0;
+    /* ASCII text is its own NFKD and has no marks: folding it is lowering A-Z (most codes,
+     * e-mails, addresses and many names), without three passes and three allocations. */
+    size_t ascii = 0;
+    while (ascii < n && !((unsigned char)s[ascii] & 0x80))
+        ascii++;
+    if (ascii == n) {
+        size_t at = b->len;
+        buf_append(b, s, n);
+        for (char *p = b->data + at; p < b->data + b->len; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        return;
+    }
     uint8_t *decomposed = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, n, NULL, &dlen);
     if (!decomposed)
         return;

@@ -70,6 +70,28 @@ TEST(folding_drops_diacritics_and_case_in_latin_and_cyrillic)
     arena_release(&a);
 }
 
+/* Text of ASCII only takes a short way (fold.c): it must fold exactly as the same text does
+ * beside a letter that takes the long way (libunistring's NFKD and lower case). */
+TEST(folding_ascii_text_is_the_same_either_way)
+{
+    struct arena a;
+    arena_init(&a);
+    char ascii[128], mixed[160];
+    size_t k = 0;
+    for (int c = 1; c < 128; c++)
+        ascii[k++] = (char)c;
+    ascii[k] = '\0';
+    snprintf(mixed, sizeof(mixed), "%s\xc3\x89", ascii); /* + "É" */
+    const char *fast = fold_text(&a, ascii), *slow = fold_text(&a, mixed);
+    CHECK_INT((long long)strlen(slow), (long long)strlen(fast) + 1);
+    CHECK(!strncmp(fast, slow, strlen(fast)));
+    CHECK_STR(slow + strlen(fast), "e");
+    CHECK_STR(fold_text(&a, "Gedimino PR. 1-A, LT-01103 Vilnius"),
+              "gedimino pr. 1-a, lt-01103 vilnius");
+    CHECK_STR(fold_text(&a, "INFO@UAB.LT"), "info@uab.lt");
+    arena_release(&a);
+}
+
 TEST(search_words_are_folded_prefixes_or_phone_digits)
 {
     struct arena a;
