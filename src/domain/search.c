@@ -203,6 +203,8 @@ static int entry_cmp(const void *x, const void *y)
 int search_batch_flush(struct db *db, struct search_batch *b)
 {
     int rc = 0;
+    if (!b->n)
+        return 0; /* (no qsort of a NULL array) */
     qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
     for (size_t i = 0; i < b->n && !rc;) {
         size_t j = i;
