@@ -249,6 +249,20 @@ int reminders_scan(struct db *db, struct arena *a, int64_t now, struct reminders
     return rc;
 }
 
+int reminders_prune(struct db *db, int64_t now, int64_t *deleted)
+{
+    *deleted = 0;
+    int rc = db_begin(db);
+    if (!rc)
+        rc = repo_notifications_prune(db, now - REMINDERS_KEEP_READ_DAYS * 86400LL,
+                                      REMINDERS_PRUNE_BATCH, deleted);
+    if (!rc)
+        rc = db_commit(db);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
 int reminders_summary_users(struct db *db, struct arena *a, struct reminder_user **out, int *n)
 {
     return repo_reminder_owners(db, a, out, n);

@@ -35,6 +35,8 @@
 #define REMINDERS_OVERLAP_S      300                  /* each run reads again this far back */
 #define REMINDERS_BATCH          2000                 /* candidates of a kind taken per run */
 #define REMINDERS_SUMMARY_FROM_S (7 * 3600 + 30 * 60) /* 07:30 local */
+#define REMINDERS_KEEP_READ_DAYS 90    /* a notification read longer ago is deleted */
+#define REMINDERS_PRUNE_BATCH    10000 /* deleted per run at most */
 
 struct reminders_stats {
     int64_t call_backs, tasks_due, tasks_overdue, summaries; /* notifications made */
@@ -44,6 +46,12 @@ struct reminders_stats {
  * now, in one transaction, and move the scan mark on to now (not when a batch was full:
  * the next run goes on from the same place). */
 int reminders_scan(struct db *db, struct arena *a, int64_t now, struct reminders_stats *st);
+
+/* Delete the notifications read more than REMINDERS_KEEP_READ_DAYS days before now (at
+ * most a batch; the next run goes on). Unread ones stay however old. No reminder comes
+ * back for what was deleted: the scan never reaches further back than
+ * REMINDERS_CALLBACK_DAYS, and the days of the summaries are kept apart. */
+int reminders_prune(struct db *db, int64_t now, int64_t *deleted);
 
 struct reminder_user;
 /* Who may get a summary: active users who own live clients. */

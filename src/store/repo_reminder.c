@@ -199,3 +199,11 @@ int repo_reminder_monthly_overdue(struct db *db, int64_t owner_id, int64_t since
                      "last_contact_at < ?)",
                      "ii", owner_id, since);
 }
+
+int repo_notifications_prune(struct db *db, int64_t before, int limit, int64_t *deleted)
+{
+    return db_execf(db, deleted,
+                    "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE "
+                    "read_at IS NOT NULL AND read_at < ? ORDER BY read_at LIMIT ?)",
+                    "ii", before, (int64_t)limit);
+}

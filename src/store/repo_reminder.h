@@ -55,6 +55,10 @@ int repo_reminder_notify(struct db *db, int64_t user_id, const char *kind, const
                          int64_t entity_id, const char *data, const char *dedup, int64_t now,
                          int *inserted);
 
+/* Delete at most limit notifications read before `before`, oldest read first; *deleted
+ * gets how many. */
+int repo_notifications_prune(struct db *db, int64_t before, int limit, int64_t *deleted);
+
 /* How far the job has looked (0 before its first run), and moving it on (never back). */
 int repo_reminder_scan_get(struct db *db, int64_t *scanned_to);
 int repo_reminder_scan_set(struct db *db, int64_t scanned_to, int64_t now);

@@ -18,7 +18,8 @@ after 07:30 (the monthly summary) or before it (no summary yet) at the time of t
   - the bell: the list's unread count, mark read, mark all read (up to an id), another
     user's notification is a 404 and stays unread;
   - two servers on one PostgreSQL database (when one can be started) tell each reminder
-    once.
+    once;
+  - notifications read more than 90 days ago are deleted, unread ones and newer ones stay.
 """
 
 import os
@@ -440,6 +441,40 @@ class Reminders(RemindersCase):
         self.assertLess(len(left), len(clients))
         got = self.notes("manager2", "monthly_overdue")
         self.assertEqual([n["data"] for n in got], [{"count": len(left), "date": self.local_day}])
+
+    def test_j_notifications_read_more_than_90_days_ago_are_deleted(self):
+        now = int(time.time())
+        day = 86400
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            ids = {}
+            for name, created, read in (("read_91_days_ago", now - 120 * day, now - 91 * day),
+                                        ("read_89_days_ago", now - 120 * day, now - 89 * day),
+                                        ("unread_200_days", now - 200 * day, None)):
+                ids[name] = con.execute(
+                    "INSERT INTO notifications (user_id, kind, entity, entity_id, data, "
+                    "created_at, read_at) VALUES (?, 'client_issued', 'client', 1, '{}', ?, ?)",
+                    (self.ids["manager2"], created, read)).lastrowid
+            # someone else's, read long ago: deleted as well
+            ids["others_read_long_ago"] = con.execute(
+                "INSERT INTO notifications (user_id, kind, entity, entity_id, data, created_at, "
+                "read_at) VALUES (?, 'client_issued', 'client', 1, '{}', ?, ?)",
+                (self.ids["head"], now - 400 * day, now - 300 * day)).lastrowid
+            con.commit()
+        finally:
+            con.close()
+        before = {n["id"] for n in self.notes("manager2")}
+        self.assertTrue({ids["read_91_days_ago"], ids["read_89_days_ago"],
+                         ids["unread_200_days"]} <= before)
+        self.run_job()
+        after = {n["id"] for n in self.notes("manager2")}
+        self.assertNotIn(ids["read_91_days_ago"], after)
+        self.assertIn(ids["read_89_days_ago"], after)
+        self.assertIn(ids["unread_200_days"], after, "an unread notification was deleted")
+        self.assertNotIn(ids["others_read_long_ago"], {n["id"] for n in self.notes("head")})
+        self.assertEqual(after, before - {ids["read_91_days_ago"]})
+        runs, _, status, _ = self.job_row()
+        self.assertEqual(status, "ok")
 
     def test_h_the_jobs_view_lists_the_job(self):
         r = self.call("GET", "/api/v1/jobs", role="admin")
