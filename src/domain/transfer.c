@@ -11,9 +11,10 @@
  *
  * Row savepoints: PostgreSQL aborts a transaction at the first failed statement, so there
  * each row runs in a savepoint and a bad row is undone before the next one is checked.
- * SQLite undoes a failed statement by itself and a bad row dooms the whole transaction
- * anyway; there rows run without savepoints (each costs a flush of the FTS5 index: about
- * a third of the import's time), and what a bad row wrote before it failed stays in the
+ * A row that went in keeps its savepoint open until the next row begins: the RELEASE goes
+ * with the next SAVEPOINT in one round trip (the COMMIT ends the last one). SQLite undoes
+ * a failed statement by itself and a bad row dooms the whole transaction anyway; there
+ * rows run without savepoints, and what a bad row wrote before it failed stays in the
  * transaction that will be rolled back.
  *
  * CSV is read with libcsv (strict mode) line by line, so that every record knows the
@@ -711,6 +712,7 @@ struct import {
     struct db_driver sp_drv;
     struct sp_conn sp;
     int row_savepoints;          /* see the head of the file */
+    int row_released_late;       /* the last row's savepoint is still open (it went in) */
     struct search_batch *search; /* the search texts, written at the end (search.h) */
     struct arena *a;             /* the report's */
     const struct principal *who;
@@ -805,7 +807,7 @@ static int exec_sql(struct import *x, const char *sql)
     return db_execf(x->db, NULL, sql, "") ? KL_EDB : 0;
 }
 
-/* Open a row's savepoint (where rows have them). */
+/* Open a row's savepoint (where rows have them), releasing the last row's with it. */
 static int row_begin(struct import *x)
 {
     if (!x->row_savepoints) {
@@ -813,18 +815,29 @@ static int row_begin(struct import *x)
         return 0;
     }
     x->sp.rollback = "ROLLBACK TO SAVEPOINT kl_import_row";
+    int late = x->row_released_late;
+    x->row_released_late = 0;
+    /* Two statements: a script (simple query protocol), not a prepared statement. */
+    if (late)
+        return db_exec_script(x->db, "RELEASE SAVEPOINT kl_import_row; SAVEPOINT kl_import_row")
+                   ? KL_EDB
+                   : 0;
     return exec_sql(x, "SAVEPOINT kl_import_row");
 }
 
-/* Close a row's savepoint: keep its work, or undo it. */
+/* Close a row's savepoint: keep its work (released with the next row's begin), or undo it. */
 static int row_end(struct import *x, int undo)
 {
     if (!x->row_savepoints)
         return 0;
-    int rc = undo ? exec_sql(x, "ROLLBACK TO SAVEPOINT kl_import_row") : 0;
+    x->sp.rollback = NULL;
+    if (!undo) {
+        x->row_released_late = 1;
+        return 0;
+    }
+    int rc = exec_sql(x, "ROLLBACK TO SAVEPOINT kl_import_row");
     if (!rc)
         rc = exec_sql(x, "RELEASE SAVEPOINT kl_import_row");
-    x->sp.rollback = NULL;
     return rc;
 }
 
