@@ -138,6 +138,27 @@ static void client_text(struct buf *b, const struct client *c, const struct cont
     }
 }
 
+/* Append every word of b once more, qualified by the owner
+ * ("o17xzalgiris"; db_dialect.search_owner_words). The owner's own word is left out. */
+static void append_owner_words(struct buf *b, int64_t owner_id)
+{
+    size_t end = b->len;
+    char prefix[32];
+    int pl = snprintf(prefix, sizeof(prefix), " " SEARCH_OWNER_PREFIX "%lldx", (long long)owner_id);
+    for (size_t p = 0; p < end;) {
+        while (p < end && b->data[p] == ' ')
+            p++;
+        size_t w = p;
+        while (p < end && b->data[p] != ' ')
+            p++;
+        if (p == w || !strncmp(b->data + w, SEARCH_OWNER_WORD, strlen(SEARCH_OWNER_WORD)))
+            continue;
+        buf_grow(b, (size_t)pl + (p - w)); /* first: the word is copied from b itself */
+        buf_append(b, prefix, (size_t)pl);
+        buf_append(b, b->data + w, p - w);
+    }
+}
+
 static int store_text(struct db *db, int64_t client_id, int is_new, const char *text)
 {
     int rc = 0;
@@ -200,9 +221,46 @@ static int entry_cmp(const void *x, const void *y)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Texts stored many to a statement (db_dialect.search_store_batch): a round trip for each
+ * SEARCH_STORE_BATCH clients instead of one each. */
+#define SEARCH_STORE_BATCH 500
+
+struct store_many {
+    struct buf ids, texts;
+    int n;
+};
+
+static int store_many_send(struct db *db, struct store_many *m)
+{
+    if (!m->n)
+        return 0;
+    buf_putc(&m->ids, '}');
+    buf_putc(&m->texts, '}');
+    int rc = db_execf(db, NULL, db->dialect->search_store_batch, "tt", m->ids.data, m->texts.data);
+    buf_reset(&m->ids);
+    buf_reset(&m->texts);
+    m->n = 0;
+    return rc;
+}
+
+static int store_many_add(struct db *db, struct store_many *m, int64_t client_id, const char *text)
+{
+    buf_puts(&m->ids, m->n ? "," : "{");
+    buf_printf(&m->ids, "%lld", (long long)client_id);
+    buf_puts(&m->texts, m->n ? ",\"" : "{\"");
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_putc(&m->texts, '\\');
+        buf_putc(&m->texts, *p);
+    }
+    buf_putc(&m->texts, '"');
+    return ++m->n == SEARCH_STORE_BATCH ? store_many_send(db, m) : 0;
+}
+
 int search_batch_flush(struct db *db, struct search_batch *b)
 {
     int rc = 0;
+    struct store_many many = {BUF_INIT, BUF_INIT, 0};
     if (!b->n)
         return 0; /* (no qsort of a NULL array) */
     qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
@@ -215,7 +273,9 @@ int search_batch_flush(struct db *db, struct search_batch *b)
         }
         /* One write a client: its last text when every change noted one (a new card without
          * contacts), else the text read afresh (contacts added, a card changed). */
-        if (have_text) {
+        if (have_text && db->dialect->search_store_batch) {
+            rc = store_many_add(db, &many, b->v[i].client_id, b->v[j - 1].text);
+        } else if (have_text) {
             rc = store_text(db, b->v[i].client_id, is_new, b->v[j - 1].text);
         } else {
             struct arena a;
@@ -225,6 +285,10 @@ int search_batch_flush(struct db *db, struct search_batch *b)
         }
         i = j;
     }
+    if (!rc)
+        rc = store_many_send(db, &many);
+    buf_release(&many.ids);
+    buf_release(&many.texts);
     batch_clear(b);
     return rc;
 }
@@ -246,8 +310,11 @@ static int index_client(struct db *db, struct arena *a, int64_t client_id, int i
         return rc;
     }
     struct buf b = BUF_INIT;
-    if (!c.deleted_at)
+    if (!c.deleted_at) {
         client_text(&b, &c, contacts, n);
+        if (db->dialect->search_owner_words && c.owner_id)
+            append_owner_words(&b, c.owner_id);
+    }
     if (db->search_batch) {
         batch_note(db->search_batch, client_id, is_new, b.data ? b.data : xstrdup(""));
         return 0;
@@ -334,27 +401,13 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
     *ids = arena_alloc(a, sizeof(int64_t) * (size_t)(limit > 0 ? limit : 1));
     if (!nw)
         return 0;
-    struct buf match = BUF_INIT, sql = BUF_INIT;
-    for (int i = 0; i < nw; i++) {
-        if (i)
-            buf_puts(&match, db->dialect->search_and);
-        buf_puts(&match, db->dialect->term_open);
-        buf_puts(&match, words[i]);
-        /* A short word with digits ("3706", a house number, "info1") matches whole words
-         * only: as a prefix it would match millions of phone numbers, or the e-mail
-         * addresses numbered after it, and take from tens of milliseconds to seconds. */
-        size_t wl = strlen(words[i]);
-        int short_number = wl < SEARCH_MIN_DIGIT_PREFIX && strpbrk(words[i], "0123456789");
-        buf_puts(&match, short_number ? db->dialect->term_exact_close : db->dialect->term_close);
-    }
-    /* Restrict inside the index to the owners in scope (the SQL scope below stays the
-     * rule; this only makes it cheap). */
-    if (!scope->all && !scope->none) {
-        int64_t owners[64];
-        int no = 0;
+    /* The owners in scope, to restrict the match inside the index (the SQL scope below
+     * stays the rule; this only makes it cheap). */
+    int64_t owners[64];
+    int no = 0, complete = !scope->all && !scope->none;
+    if (complete) {
         for (int i = 0; i < scope->n_owners && no < 64; i++)
             owners[no++] = scope->owner_ids[i];
-        int complete = 1;
         if (scope->department_id) {
             struct db_stmt us;
             if (!db_query(db, &us, "SELECT id FROM users WHERE department_id = ? LIMIT 65", "i",
@@ -370,16 +423,38 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
                 complete = 0;
             }
         }
-        if (complete && no) {
-            buf_printf(&match, "%s(", db->dialect->search_and);
-            for (int i = 0; i < no; i++) {
-                if (i)
-                    buf_puts(&match, db->dialect->search_or);
-                buf_printf(&match, "%s%s%lld%s", db->dialect->term_open, SEARCH_OWNER_WORD,
-                           (long long)owners[i], db->dialect->term_exact_close);
-            }
-            buf_puts(&match, ")");
+    }
+    int by_owner_words = complete && no && db->dialect->search_owner_words;
+    struct buf match = BUF_INIT, sql = BUF_INIT;
+    for (int i = 0; i < nw; i++) {
+        if (i)
+            buf_puts(&match, db->dialect->search_and);
+        /* A short word with digits ("3706", a house number, "info1") matches whole words
+         * only: as a prefix it would match millions of phone numbers, or the e-mail
+         * addresses numbered after it, and take from tens of milliseconds to seconds. */
+        size_t wl = strlen(words[i]);
+        int short_number = wl < SEARCH_MIN_DIGIT_PREFIX && strpbrk(words[i], "0123456789");
+        const char *close = short_number ? db->dialect->term_exact_close : db->dialect->term_close;
+        if (!by_owner_words) {
+            buf_printf(&match, "%s%s%s", db->dialect->term_open, words[i], close);
+            continue;
         }
+        buf_putc(&match, '(');
+        for (int k = 0; k < no; k++)
+            buf_printf(&match, "%s%s" SEARCH_OWNER_PREFIX "%lldx%s%s",
+                       k ? db->dialect->search_or : "", db->dialect->term_open,
+                       (long long)owners[k], words[i], close);
+        buf_putc(&match, ')');
+    }
+    if (complete && no && !by_owner_words) {
+        buf_printf(&match, "%s(", db->dialect->search_and);
+        for (int i = 0; i < no; i++) {
+            if (i)
+                buf_puts(&match, db->dialect->search_or);
+            buf_printf(&match, "%s%s%lld%s", db->dialect->term_open, SEARCH_OWNER_WORD,
+                       (long long)owners[i], db->dialect->term_exact_close);
+        }
+        buf_puts(&match, ")");
     }
     /* Candidates come from the index in its own order; they are ranked here, by how well
      * the name answers the query, then alphabetically. Fetching a bounded pool of them keeps
@@ -422,6 +497,22 @@ int search_clients(struct db *db, struct arena *a, const struct client_scope *sc
     return rc;
 }
 
+/* The words' version as stored: the dialects with owner words have more of them. */
+static const char *search_version(const struct db *db)
+{
+    return db->dialect->search_owner_words ? SEARCH_VERSION "o" : SEARCH_VERSION;
+}
+
+int search_set_current(struct db *db)
+{
+    int rc = db_begin(db);
+    if (!rc)
+        rc = repo_setting_set(db, "search_version", search_version(db));
+    if (rc || (rc = db_commit(db)))
+        db_rollback(db);
+    return rc;
+}
+
 int search_ensure_current(struct db *db, int *reindexed)
 {
     struct arena a;
@@ -431,7 +522,7 @@ int search_ensure_current(struct db *db, int *reindexed)
     arena_init(&a);
     if ((rc = repo_setting_get(db, &a, "search_version", &have)))
         goto out;
-    if (have && !strcmp(have, SEARCH_VERSION))
+    if (have && !strcmp(have, search_version(db)))
         goto out;
     /* The words of the search text changed: rewrite every client's text, in batches. */
     int64_t last = 0;
@@ -462,11 +553,7 @@ int search_ensure_current(struct db *db, int *reindexed)
         n += k;
         last = ids[k - 1];
     }
-    if ((rc = db_begin(db)) == 0) {
-        rc = repo_setting_set(db, "search_version", SEARCH_VERSION);
-        if (rc || (rc = db_commit(db)))
-            db_rollback(db);
-    }
+    rc = search_set_current(db);
     *reindexed = n;
 out:
     arena_release(&a);

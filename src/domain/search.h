@@ -24,12 +24,17 @@
  * settings rewrites every client's text at start-up (search_ensure_current). */
 #define SEARCH_VERSION "2"
 int search_ensure_current(struct db *db, int *reindexed);
+/* Record that every client's text is of this version (a generator that wrote them all). */
+int search_set_current(struct db *db);
 
 /* Query words with a digit shorter than this match whole words only (search_clients). */
 #define SEARCH_MIN_DIGIT_PREFIX 6
 
 /* The word prefix that marks a client's owner in the search text. */
 #define SEARCH_OWNER_WORD "ownr"
+/* Where the dialect wants them (db_dialect.search_owner_words), every word once more as
+ * SEARCH_OWNER_PREFIX <owner id> "x" <word>: "o17xzalgiris". */
+#define SEARCH_OWNER_PREFIX "o"
 
 /* Rebuild the search text of a client (inside the caller's transaction). */
 int search_reindex_client(struct db *db, struct arena *a, int64_t client_id);

@@ -69,9 +69,17 @@ struct db_dialect {
      * joined by search_and or search_or, grouped with parentheses. */
     const char *search_clear;
     const char *search_store;
+    /* search_store for many clients in one statement, bound to an array literal of ids and
+     * one of texts ("{1,2}", "{\"a b\",\"c\"}"); NULL: one at a time (in-process SQLite). */
+    const char *search_store_batch;
     const char *search_from;
     const char *term_open, *term_close, *term_exact_close;
     const char *search_and, *search_or;
+    /* The search text also holds every word qualified by the client's owner
+     * ("o<owner id>x<word>"), and a query scoped to some owners matches those words: an
+     * index that cannot intersect a long prefix list with the owner's word cheaply (GIN in
+     * PostgreSQL) then reads only the owners' entries. 0: the owner word alone ("ownr17"). */
+    int search_owner_words;
     /* Refresh the planner's statistics cheaply at start-up (NULL: the server does it). */
     const char *analyze;
     /* Appended to a SELECT that claims rows for work (the outbox): " FOR UPDATE SKIP

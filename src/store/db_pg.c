@@ -69,16 +69,20 @@ const struct db_dialect db_pg_dialect = {
     .name = "postgres",
     .ilike = "ILIKE",
     .search_clear = NULL,
-    .search_store = "UPDATE clients SET search_body = b.body FROM (SELECT CAST(? AS BIGINT) AS "
-                    "id, CAST(? AS TEXT) AS body) b WHERE clients.id = b.id",
-    .search_from = "SELECT clients.id, clients.name_key FROM clients WHERE to_tsvector('simple', "
-                   "search_body) @@ "
+    /* the vector is stored (sql/postgres/0010_search_vector.sql) */
+    .search_store = "UPDATE clients SET search_tsv = to_tsvector('simple', b.body) FROM (SELECT "
+                    "CAST(? AS BIGINT) AS id, CAST(? AS TEXT) AS body) b WHERE clients.id = b.id",
+    .search_store_batch = "UPDATE clients SET search_tsv = to_tsvector('simple', b.body) FROM "
+                          "unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS b (id, body) WHERE "
+                          "clients.id = b.id",
+    .search_from = "SELECT clients.id, clients.name_key FROM clients WHERE search_tsv @@ "
                    "to_tsquery('simple', ?)",
     .term_open = "",
     .term_close = ":*",
     .term_exact_close = "",
     .search_and = " & ",
     .search_or = " | ",
+    .search_owner_words = 1,
     .analyze = NULL, /* autovacuum keeps the statistics */
     .skip_locked = " FOR UPDATE SKIP LOCKED",
 };

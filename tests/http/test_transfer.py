@@ -539,6 +539,26 @@ class ImportSearch:
         self.assertEqual(self.found("kortelait"), ["UAB Senasis Radinys"])
 
 
+    def test_a_reassigned_client_is_found_by_its_new_owner_only(self):
+        # (PostgreSQL's search text holds the words qualified by the owner: they must follow)
+        rows = [["name", "company_code", "city"], ["UAB Keliaujantis Daiktas", "430000021",
+                                                   "Perkeltiškės"]]
+        r = self.imp(csv_bytes(rows))
+        self.assertEqual((r.status, r.json()["created"]), (200, 1), r.describe())
+        self.assertEqual(self.found("perkeltisk"), ["UAB Keliaujantis Daiktas"])
+        c = self.call("GET", "/api/v1/clients?q=perkeltisk", role="manager").json()["items"][0]
+        me2 = self.call("GET", "/api/v1/me", role="manager2").json()["id"]
+        r = self.call("PATCH", f"/api/v1/clients/{c['id']}", {"owner_id": me2}, role="head",
+                      headers={"If-Match": f'"{c["version"]}"'})
+        self.assertEqual(r.status, 200, r.describe())
+        self.assertEqual(self.found("perkeltisk"), [])
+        self.assertEqual(self.found("perkeltisk", role="manager2"), ["UAB Keliaujantis Daiktas"])
+        self.assertEqual(self.found("keliaujantis daikt", role="manager2"),
+                         ["UAB Keliaujantis Daiktas"])
+        self.assertEqual(self.found("perkeltisk", role="head"), ["UAB Keliaujantis Daiktas"])
+        self.assertEqual(self.found("perkeltisk", role="director"), ["UAB Keliaujantis Daiktas"])
+
+
 class ImportSearchOnSqlite(ImportSearch, TransferCase):
     pass
 
