@@ -212,6 +212,10 @@ describe('client base', () => {
     await page.getByRole('menuitem', { name: 'Delete client' }).waitFor();
     assert.equal(await page.getByRole('menuitem', { name: 'Change account manager' }).count(), 0);
     await page.keyboard.press('Escape');
+    // the menu closes and its button has the focus again
+    await page.getByRole('menuitem', { name: 'Delete client' }).waitFor({ state: 'detached' });
+    const more = page.getByRole('button', { name: 'More actions' });
+    assert.ok(await more.evaluate((el) => el === document.activeElement), 'the menu button lost the focus');
   });
 
   test('export downloads the list as XLSX and CSV', async () => {

@@ -14,7 +14,7 @@ import { ChangePasswordDialog } from './ChangePassword';
 import { Icon } from './icons';
 import { NotificationBell } from './Notifications';
 import { QuickLog } from './QuickLog';
-import { Dialog, initials, isTyping, Kbd, LangSwitch } from './ui';
+import { Dialog, initials, isTyping, Kbd, LangSwitch, useDismiss } from './ui';
 
 /** Ask the clients list to focus its search box once it is shown. */
 export const FOCUS_SEARCH = 'klientas:focus-search';
@@ -112,21 +112,9 @@ function UserMenu({ user }: { user: User }) {
   const [pwd, setPwd] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
 
+  useDismiss(ref, open, () => setOpen(false));
   useEffect(() => {
-    if (!open) return;
-    const onDoc = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('mousedown', onDoc);
-    document.addEventListener('keydown', onKey);
-    ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
-    return () => {
-      document.removeEventListener('mousedown', onDoc);
-      document.removeEventListener('keydown', onKey);
-    };
+    if (open) ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
   }, [open]);
 
   const signOut = async () => {

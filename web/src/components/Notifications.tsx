@@ -13,6 +13,7 @@ import { t, tn } from '../i18n';
 import { can, SALES } from '../nav';
 import { navigate, toast } from '../state';
 import { Icon } from './icons';
+import { useDismiss } from './ui';
 import './Notifications.css';
 
 export const POLL_MS = 60_000;
@@ -136,25 +137,14 @@ export function NotificationBell({ user }: { user: User }) {
     };
   }, [load, user.id]);
 
+  // Opening the panel reads afresh; a press outside or Escape closes it.
   useEffect(() => {
-    if (!open) return;
-    void load();
-    const onDoc = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        ref.current?.querySelector<HTMLElement>('.bell-btn')?.focus();
-      }
-    };
-    document.addEventListener('mousedown', onDoc);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onDoc);
-      document.removeEventListener('keydown', onKey);
-    };
+    if (open) void load();
   }, [open, load]);
+  useDismiss(ref, open, (byEscape) => {
+    setOpen(false);
+    if (byEscape) ref.current?.querySelector<HTMLElement>('.bell-btn')?.focus();
+  });
 
   const markRead = async (n: Notification) => {
     if (n.read_at) return;

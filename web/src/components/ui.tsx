@@ -479,6 +479,38 @@ export function Tabs(props: { label: string; tabs: { id: string; label: Componen
   );
 }
 
+/**
+ * While `open`, a popover (menu, panel) closes on a press outside `ref` and on
+ * Escape: `close(true)` for Escape, so the caller can put the focus back on its
+ * button; `close(false)` for a press outside. `onKey` sees every other key
+ * (arrows in a menu). The latest callbacks are used without re-subscribing.
+ */
+export function useDismiss(
+  ref: { current: HTMLElement | null },
+  open: boolean,
+  close: (byEscape: boolean) => void,
+  onKey?: (e: KeyboardEvent) => void,
+) {
+  const latest = useRef({ close, onKey });
+  latest.current = { close, onKey };
+  useEffect(() => {
+    if (!open) return;
+    const onDoc = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) latest.current.close(false);
+    };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') latest.current.close(true);
+      else latest.current.onKey?.(e);
+    };
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKeyDown);
+    };
+  }, [open, ref]);
+}
+
 /** A button that opens a small menu of actions (Export, More…). */
 export function DropMenu(props: {
   label: string;
@@ -490,16 +522,14 @@ export function DropMenu(props: {
 }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onDoc = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        ref.current?.querySelector<HTMLElement>('button[aria-haspopup]')?.focus();
-      }
+  useDismiss(
+    ref,
+    open,
+    (byEscape) => {
+      setOpen(false);
+      if (byEscape) ref.current?.querySelector<HTMLElement>('button[aria-haspopup]')?.focus();
+    },
+    (e) => {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? [])];
         const i = items.indexOf(document.activeElement as HTMLElement);
@@ -507,14 +537,10 @@ export function DropMenu(props: {
         next?.focus();
         e.preventDefault();
       }
-    };
-    document.addEventListener('mousedown', onDoc);
-    document.addEventListener('keydown', onKey);
-    ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
-    return () => {
-      document.removeEventListener('mousedown', onDoc);
-      document.removeEventListener('keydown', onKey);
-    };
+    },
+  );
+  useEffect(() => {
+    if (open) ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus();
   }, [open]);
   return (
     <div class="dropdown" ref={ref}>
